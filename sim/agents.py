@@ -1,0 +1,107 @@
+"""Agents: staff (section heads, deputies, staff members, commissioners), leaders and tasks.
+
+Staff pick the oldest job they are able to do (their own section first, then sections they may
+help: a combo partner's, or any in the body for a commissioner); leaders read their in-tray once
+a day; tasks walk their route. The queues and their halt bookkeeping live in ``sim.queues``.
+"""
+from __future__ import annotations
+
+from collections import deque
+
+import mesa
+
+
+class Job:
+    """One piece of work waiting in a queue or in someone's hands."""
+    __slots__ = ("task", "step", "hours", "enq", "queue", "then", "activity", "lend_pending")
+
+    def __init__(self, task, step, hours, activity, then=None):
+        self.task = task
+        self.step = step
+        self.hours = hours  # remaining work, in hours at proficiency 1
+        self.enq = 0.0
+        self.queue = None
+        self.then = then  # a dispatch job carries the work job it hands out
+        self.activity = activity
+        self.lend_pending = False
+
+
+class Staff(mesa.Agent):
+    """A member of a section. ``skills`` maps a function to a proficiency (1.0 = specialist)."""
+
+    def __init__(self, model, member, section, body):
+        super().__init__(model)
+        self.sid = member.id
+        self.name = member.name
+        self.post = member.post
+        self.skills = dict(member.skills)
+        self.section = section
+        self.body = body
+        self.present = True
+        self.job: Job | None = None
+        self.job_start = 0.0
+        self.job_speed = 1.0
+        self.token = 0
+        self.own_queues = []  # queues of its own section it may serve (head queue first if any)
+        self.help_queues = []  # queues of other sections it may serve when its own are empty
+        self.able_queues = []  # every queue whose halt count includes this person
+        self.busy_hours = 0.0
+        self.absent_hours = 0.0
+        self.coordination_hours = 0.0
+        self.absent_since = 0.0
+
+    @property
+    def state(self) -> str:
+        """busy / idle / absent, for the teaching app's org chart."""
+        return "absent" if not self.present else ("busy" if self.job is not None else "idle")
+
+    def speed_for(self, function):
+        if function is None:
+            return 1.0
+        p = self.skills.get(function, 0.0)
+        return p if p > 0 else self.model.novice
+
+
+class Leader(mesa.Agent):
+    """A leader above sections: signs items in the in-tray during a limited daily session."""
+
+    def __init__(self, model, leader):
+        super().__init__(model)
+        self.sid = leader.id
+        self.name = leader.name
+        self.present = True
+        self.tray: deque = deque()
+        self.busy_hours = 0.0
+        self.absent_hours = 0.0
+        self.absent_since = 0.0
+        self.signed = 0
+
+    @property
+    def state(self) -> str:
+        return "absent" if not self.present else ("busy" if self.tray else "idle")
+
+
+class Task(mesa.Agent):
+    """A case of a workflow walking its compiled route."""
+
+    def __init__(self, model, wf_index, arrival, route, hours, uniforms):
+        super().__init__(model)
+        self.wf = wf_index
+        self.arrival = arrival
+        self.route = route
+        self.pos = 0
+        self.hours = hours
+        self.uniforms = uniforms
+        self.work_steps = 0
+        self.coord_steps = 0
+        self.handoffs = 0
+        self.cross_body = 0
+        self.approvals = 0
+        self.touch = 0.0
+        self.halted = 0.0
+        self.was_halted = False
+        self.visits = 0
+        self.material_sets = 0
+        self.trips = 0
+        self.last_loc = None
+        self.last_visit_day = -1

@@ -1,0 +1,133 @@
+"""Section structures as plain data: bodies (单位), sections (科室/处室/股室), staff, leaders, windows.
+
+A structure says who sits where and who owns which function; it holds no behaviour. Reforms
+(``sim.reforms``) turn one structure into another; the model compiles a structure into agents.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+POSTS = ("head", "deputy", "staff", "commissioner")
+SECTION_KINDS = ("business", "general", "squad", "approval_office", "window")
+
+
+@dataclass
+class StaffMember:
+    id: str
+    name: str = ""
+    post: str = "staff"  # head / deputy / staff / commissioner
+    skills: dict[str, float] = field(default_factory=dict)  # function -> proficiency (1.0 = specialist)
+
+
+@dataclass
+class Section:
+    id: str
+    name: str = ""
+    kind: str = "business"
+    functions: list[str] = field(default_factory=list)
+    staff: list[StaffMember] = field(default_factory=list)
+    nameplates: list[str] = field(default_factory=list)  # 加挂牌子: old names kept for upper levels
+
+    @property
+    def head(self) -> StaffMember | None:
+        return next((s for s in self.staff if s.post == "head"), None)
+
+
+@dataclass
+class Leader:
+    """A leader above sections: deputy director, director, or an above-body leader."""
+    id: str
+    name: str = ""
+
+
+@dataclass
+class Body:
+    id: str
+    name: str = ""
+    sections: list[Section] = field(default_factory=list)
+    leaders: dict[str, str] = field(default_factory=dict)  # management level -> leader id
+    direct_handling: bool = False  # 兼任: the concurrent head deals with approvals directly
+
+
+@dataclass
+class Window:
+    """A service window (窗口). Each window asks the citizen for its own set of materials."""
+    id: str
+    name: str = ""
+    location: str = ""
+    services: list[str] = field(default_factory=list)  # "body/function" the window receives
+
+
+@dataclass
+class Combo:
+    """A "1+N" combo: bodies whose staff count as one for lending, no paperwork."""
+    id: str
+    lead: str
+    bodies: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Structure:
+    name: str
+    bodies: list[Body] = field(default_factory=list)
+    leaders: dict[str, Leader] = field(default_factory=dict)
+    above: dict[str, str] = field(default_factory=dict)  # above-body level -> leader id
+    windows: list[Window] = field(default_factory=list)
+    combos: list[Combo] = field(default_factory=list)
+    lending_delay_hours: float | None = None  # cross-body secondment (借调) with paperwork; None = not allowed
+
+    # ---- lookups -------------------------------------------------------------------------
+    def body(self, body_id: str) -> Body:
+        for b in self.bodies:
+            if b.id == body_id:
+                return b
+        raise KeyError(f"unknown body {body_id!r}")
+
+    def sections(self):
+        """(body, section) pairs in a stable order."""
+        for b in self.bodies:
+            for s in b.sections:
+                yield b, s
+
+    def section(self, section_id: str) -> tuple[Body, Section]:
+        for b, s in self.sections():
+            if s.id == section_id:
+                return b, s
+        raise KeyError(f"unknown section {section_id!r}")
+
+    def owner(self, body_id: str, function: str) -> Section:
+        """The section of ``body_id`` that owns ``function``."""
+        for s in self.body(body_id).sections:
+            if function in s.functions:
+                return s
+        raise KeyError(f"no section of body {body_id!r} owns function {function!r}")
+
+    def window_of(self, body_id: str, function: str) -> Window | None:
+        key = f"{body_id}/{function}"
+        return next((w for w in self.windows if key in w.services), None)
+
+    def staff(self):
+        """(body, section, staff member) triples."""
+        for b, s in self.sections():
+            for m in s.staff:
+                yield b, s, m
+
+    def combo_of(self, body_id: str) -> Combo | None:
+        return next((c for c in self.combos if body_id in c.bodies), None)
+
+    # ---- counts used by the structural claims --------------------------------------------
+    def counts(self) -> dict[str, float]:
+        secs = [s for _, s in self.sections() if s.kind not in ("squad",)]
+        sizes = [len(s.staff) for s in secs]
+        leader_posts = sum(len(set(b.leaders.values())) for b in self.bodies)
+        return {
+            "bodies": len(self.bodies),
+            "sections": len(secs),
+            "business_sections": sum(s.kind == "business" for s in secs),
+            "general_sections": sum(s.kind == "general" for s in secs),
+            "one_person_sections": sum(n == 1 for n in sizes),
+            "staff": sum(sizes) + sum(len(s.staff) for _, s in self.sections() if s.kind == "squad"),
+            "staff_per_section": (sum(sizes) / len(sizes)) if sizes else 0.0,
+            "leader_posts": leader_posts,
+            "windows": len(self.windows),
+        }
