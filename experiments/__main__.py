@@ -1,0 +1,165 @@
+"""Command line: ``python -m experiments {sweep,sensitivity,summarise} SPEC.yaml [--out DIR]``.
+
+A subcommand is one function taking the parsed args and returning an exit code,
+registered with ``@subcommand(name, help, options=[...])``; the option groups
+below are shared so commands accept the same flags. User errors (bad experiment
+file, wrong output directory, unreachable scheduler) print one line and exit 2.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from experiments.errors import ExperimentError
+
+SUBCOMMANDS: dict = {}
+
+
+def subcommand(name: str, help: str, options=()):
+    """Register ``fn(args) -> int`` as a subcommand; ``options`` add its arguments."""
+    def register(fn):
+        SUBCOMMANDS[name] = (fn, help, tuple(options))
+        return fn
+    return register
+
+
+# ---------------------------------------------------------------- shared options
+
+
+def spec_option(p):
+    p.add_argument("spec", type=Path, help="experiment file (YAML)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output directory (default: results/<experiment name>)")
+
+
+def executor_options(p):
+    g = p.add_argument_group("execution")
+    g.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local process pool (default) or a Dask distributed cluster")
+    g.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
+    g.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://HOST:8786")
+    g.add_argument("--window", type=int, default=None,
+                   help="runs in flight at once (default: 2 x workers); a kill redoes at most these")
+    g.add_argument("--chunk-size", type=int, default=1000, help="runs per Parquet chunk file")
+    g.add_argument("--retry-failed", action="store_true", help="rerun runs that failed in an earlier session")
+    g.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _load(args):
+    from experiments.spec import load_spec
+
+    spec = load_spec(args.spec)
+    out = args.out if args.out is not None else Path("results") / spec.name
+    return spec, out
+
+
+def _sweep(spec, out, args):
+    from experiments.sweep import run_sweep
+
+    if args.workers is not None and args.workers < 1:
+        raise ExperimentError("--workers must be >= 1")
+    rep = run_sweep(spec, out, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
+                    window=args.window, chunk_size=args.chunk_size, retry_failed=args.retry_failed,
+                    progress=not args.no_progress)
+    print(f"{spec.name}: {rep.total} runs: {rep.skipped} already stored, {rep.ran} run now, "
+          f"{rep.failed} failed; {rep.seconds:.1f} s; results in {rep.out_dir}", file=sys.stderr)
+    if rep.failed:
+        print(f"warning: {rep.failed} run(s) failed; see the 'error' column "
+              "(rerun with --retry-failed to try them again)", file=sys.stderr)
+    return rep
+
+
+# ---------------------------------------------------------------- subcommands
+
+
+@subcommand("sweep", "run (or resume) every run of an experiment", [spec_option, executor_options])
+def sweep(args) -> int:
+    spec, out = _load(args)
+    _sweep(spec, out, args)
+    return 0
+
+
+@subcommand("sensitivity", "Morris or Sobol indices for the experiment's sensitivity metrics "
+            "(runs or resumes the sweep first)", [spec_option, executor_options])
+def sensitivity(args) -> int:
+    from experiments import sensitivity as sens
+    from experiments.store import read_results
+
+    spec, out = _load(args)
+    if spec.design.method not in sens.INDEX_COLUMNS:
+        raise ExperimentError(f"{spec.path}: design.method: sensitivity needs 'morris' or 'sobol', "
+                              f"got {spec.design.method!r}")
+    rep = _sweep(spec, out, args)
+    if not rep.complete:
+        raise ExperimentError(f"{out}: sweep incomplete; rerun to finish it")
+    table = sens.analyse(spec, read_results(out))
+    csv = out / f"sensitivity_{spec.design.method}.csv"
+    table.to_csv(csv, index=False)
+    png = sens.plot(spec, table, out / f"sensitivity_{spec.design.method}.png")
+    _print_table(table)
+    print(f"wrote {csv} and {png}", file=sys.stderr)
+    return 0
+
+
+@subcommand("summarise", "means with 95 % CIs per structure and point, and paired differences",
+            [spec_option])
+def summarise(args) -> int:
+    from experiments import summarise as summ
+    from experiments.store import read_results
+
+    spec, out = _load(args)
+    df = read_results(out)
+    params = [p.name for p in spec.parameters]
+    summary = summ.summary_table(df, params, spec.metrics)
+    diffs = summ.paired_differences(df, params, spec.metrics, spec.structures, spec.baseline)
+    summary.to_csv(out / "summary.csv", index=False)
+    diffs.to_csv(out / "differences.csv", index=False)
+    shown = diffs[diffs["metric"].isin(spec.sensitivity_metrics)]
+    _print_table(shown)
+    print(f"wrote {out / 'summary.csv'} and {out / 'differences.csv'}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m experiments", description=__doc__.splitlines()[0])
+    subs = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (fn, help, options) in SUBCOMMANDS.items():
+        p = subs.add_parser(name, help=help, description=help)
+        for add in options:
+            add(p)
+        p.set_defaults(handler=fn)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished runs are saved; run the same command again to resume", file=sys.stderr)
+        return 130
+    except Exception as e:  # user errors only; anything else is a bug and keeps its traceback
+        if isinstance(e, ExperimentError) or _is_model_input_error(e):
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        raise
+
+
+def _is_model_input_error(e) -> bool:
+    sim = sys.modules.get("sim")
+    return sim is not None and isinstance(e, getattr(sim, "InputError", ()))
+
+
+def _print_table(df) -> None:
+    import pandas as pd
+
+    with pd.option_context("display.width", 200, "display.max_columns", 50, "display.max_rows", 200):
+        print(df.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Global sensitivity: Morris elementary effects or Sobol indices from a sweep's results.
+
+The model is stochastic; each design point's output is the mean over replications
+(same seeds at every point, so noise does not masquerade as a parameter effect).
+Indices are computed per structure, since the question is usually how a structure
+responds to a parameter.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments import sampling
+from experiments.errors import ExperimentError
+from experiments.spec import Spec
+
+INDEX_COLUMNS = {"morris": ["mu", "mu_star", "sigma", "mu_star_conf"],
+                 "sobol": ["S1", "S1_conf", "ST", "ST_conf"]}
+PLOTTED = {"morris": ("mu_star", "mu_star_conf", "Morris μ* (mean |elementary effect|)"),
+           "sobol": ("ST", "ST_conf", "Sobol total-order index ST")}
+
+
+def point_means(spec: Spec, df: pd.DataFrame, structure: str, metric: str) -> np.ndarray:
+    """Model output per design point (in design order), averaged over successful replications."""
+    n_points = sampling.count_runs(spec) // (spec.replications * len(spec.structures))
+    ok = df[(df["structure"] == structure) & df["error"].isna()]
+    y = ok.groupby("point")[metric].mean().reindex(range(n_points)).to_numpy()
+    missing = np.flatnonzero(np.isnan(y))
+    if len(missing):
+        raise ExperimentError(
+            f"{spec.path}: sensitivity of {metric!r} for {structure!r}: {len(missing)} design point(s) have no "
+            f"successful run (e.g. point {missing[0]}); fix the failures (see the 'error' column) and rerun "
+            "with --retry-failed")
+    return y
+
+
+def analyse(spec: Spec, df: pd.DataFrame) -> pd.DataFrame:
+    """One row per structure, metric and parameter with the method's indices and confidence."""
+    method = spec.design.method
+    if method not in INDEX_COLUMNS:
+        raise ExperimentError(f"{spec.path}: design.method: sensitivity needs 'morris' or 'sobol', got {method!r}")
+    problem = sampling.problem(spec)
+    seed = spec.seed if spec.design.seed is None else spec.design.seed
+    X = sampling.sample_matrix(spec) if method == "morris" else None
+    rows = []
+    for structure in spec.structures:
+        for metric in spec.sensitivity_metrics:
+            y = point_means(spec, df, structure, metric)
+            if method == "morris":
+                from SALib.analyze import morris
+                si = morris.analyze(problem, X, y, num_levels=spec.design.levels, seed=seed)
+            else:
+                from SALib.analyze import sobol
+                si = sobol.analyze(problem, y, calc_second_order=spec.design.second_order, seed=seed)
+            for i, name in enumerate(problem["names"]):
+                rows.append({"structure": structure, "metric": metric, "parameter": name,
+                             **{c: float(si[c][i]) for c in INDEX_COLUMNS[method]}})
+    return pd.DataFrame(rows)
+
+
+def plot(spec: Spec, table: pd.DataFrame, path) -> Path:
+    """Bar chart per metric: the main index per parameter, one bar per structure, with CI."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    value, conf, label = PLOTTED[spec.design.method]
+    metrics = list(spec.sensitivity_metrics)
+    params = [p.name for p in spec.parameters]
+    structures = list(spec.structures)
+    fig, axes = plt.subplots(len(metrics), 1, figsize=(8, 1.2 + 0.5 * len(params) * len(metrics) + len(metrics)),
+                             squeeze=False)
+    height = 0.8 / len(structures)
+    for ax, metric in zip(axes[:, 0], metrics):
+        t = table[table["metric"] == metric]
+        for j, s in enumerate(structures):
+            ts = t[t["structure"] == s].set_index("parameter").reindex(params)
+            ax.barh(np.arange(len(params)) + j * height, ts[value], height, xerr=ts[conf], label=s, capsize=2)
+        ax.set_yticks(np.arange(len(params)) + height * (len(structures) - 1) / 2, params, fontsize=8)
+        ax.set_title(metric, fontsize=10)
+        ax.invert_yaxis()
+    axes[-1, 0].set_xlabel(label)
+    axes[0, 0].legend(fontsize=8, loc="best")
+    fig.suptitle(f"{spec.name}: sensitivity ({spec.design.method})", fontsize=11)
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
