@@ -37,6 +37,7 @@ class Staff(mesa.Agent):
         self.skills = dict(member.skills)
         self.section = section
         self.body = body
+        self.transferred = member.transferred
         self.present = True
         self.job: Job | None = None
         self.job_start = 0.0
@@ -56,10 +57,10 @@ class Staff(mesa.Agent):
         return "absent" if not self.present else ("busy" if self.job is not None else "idle")
 
     def speed_for(self, function):
-        if function is None:
-            return 1.0
-        p = self.skills.get(function, 0.0)
-        return p if p > 0 else self.model.novice
+        p = 1.0 if function is None else (self.skills.get(function, 0.0) or self.model.novice)
+        if self.transferred:
+            p *= self.model.transition_factor()
+        return p
 
 
 class Leader(mesa.Agent):

@@ -44,6 +44,7 @@ class OfficeModel(mesa.Model):
         p = sc.params
         self.params = p
         self.novice = p.size_costs.novice_proficiency
+        self._transition_end = p.transition.days * self.hpd
         # named streams: the model's own generators, split so structures share arrivals and absences
         self.rng_work = python_stream(seed, "work_sizes")
         self.rng_dispatch = python_stream(seed, "dispatch")
@@ -155,6 +156,12 @@ class OfficeModel(mesa.Model):
                 self._schedule(t, self._leave, person)
                 self._schedule(t + dur, self._back, person)
                 t += dur + rnd.expovariate(rate)
+
+    def transition_factor(self) -> float:
+        """Speed of reform-moved staff now: 1 - slowdown on day 0, back to 1 at the transition's end."""
+        if self.now >= self._transition_end:
+            return 1.0
+        return 1.0 - self.params.transition.slowdown * (1.0 - self.now / self._transition_end)
 
     # ---- event loop ---------------------------------------------------------------------------
     def _schedule(self, t, fn, arg):

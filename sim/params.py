@@ -57,6 +57,14 @@ class Windows:
 
 
 @dataclass(frozen=True)
+class Transition:
+    """Handover friction after a reform: staff a reform moved work at ``1 - slowdown`` of their speed
+    on day 0, recovering linearly to full speed at ``days``."""
+    days: float = 0.0
+    slowdown: float = 0.0
+
+
+@dataclass(frozen=True)
 class Params:
     handoff: Handoff = Handoff()
     absence: dict[str, AbsenceKind] = field(default_factory=dict)
@@ -64,3 +72,4 @@ class Params:
     approval: Approval = Approval()
     size_costs: SizeCosts = SizeCosts()
     windows: Windows = Windows()
+    transition: Transition = Transition()

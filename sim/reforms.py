@@ -36,6 +36,7 @@ def merge_sections(st: Structure, sections: list[str], into: str, name: str = ""
     if head is not None and head not in {m.id for m in staff}:
         raise ValueError(f"head: {head!r} is not a member of the merged sections")
     for m in staff:
+        m.transferred = True
         if m.post == "head" and m.id != head_id:
             m.post = "deputy"
         if m.id == head_id:
@@ -179,6 +180,7 @@ def move_functions(st: Structure, functions: list[str], to: str, body: str | Non
             for m in list(s.staff):
                 main = max(m.skills, key=m.skills.get) if m.skills else None
                 if main == f and m.post != "head" and (len(s.staff) > 1 or not s.functions):
+                    m.transferred = True
                     s.staff.remove(m)
                     target.staff.append(m)
     if target.staff and not any(m.post == "head" for m in target.staff):
@@ -219,6 +221,7 @@ def add_squad(st: Structure, body: str, members: list[str], id: str = "squad", n
             nxt = next((x for x in sec.staff if x.post == "deputy"), sec.staff[0])
             nxt.post = "head"
         m.post = "commissioner"
+        m.transferred = True
         for f in funcs:
             m.skills[f] = max(m.skills.get(f, 0.0), proficiency)
         moved.append(m)

@@ -16,9 +16,9 @@ import yaml
 
 from . import reforms as reform_lib
 from .calendar import WorkCalendar
-from .distributions import Dist, parse_dist
+from .distributions import parse_dist
 from .errors import InputError
-from .params import COORD_ROLES, AbsenceKind, Approval, Handoff, Params, Protocol, SizeCosts, Windows
+from .params import COORD_ROLES, AbsenceKind, Approval, Handoff, Params, Protocol, SizeCosts, Transition, Windows
 from .structure import POSTS, SECTION_KINDS, Body, Combo, Leader, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
 
@@ -392,7 +392,8 @@ def _check_workload_fits(r, wl, st, sname):
 
 # ---- params ----------------------------------------------------------------------------------
 def _parse_params(r, raw):
-    r.mapping(raw, "params", allowed=("handoff", "absence", "leader_absence", "approval", "size_costs", "windows"))
+    r.mapping(raw, "params", allowed=("handoff", "absence", "leader_absence", "approval", "size_costs", "windows",
+                                          "transition"))
     hraw = r.mapping(raw.get("handoff", {}) or {}, "params.handoff", allowed=("section", "body"))
     d = Handoff()
     handoff = Handoff(_protocol(r, hraw.get("section"), "params.handoff.section", d.section),
@@ -402,14 +403,15 @@ def _parse_params(r, raw):
                   leader_absence=_absences(r, raw.get("leader_absence", {}) or {}, "params.leader_absence"),
                   approval=_fields(r, raw.get("approval"), "params.approval", Approval),
                   size_costs=_fields(r, raw.get("size_costs"), "params.size_costs", SizeCosts),
-                  windows=_fields(r, raw.get("windows"), "params.windows", Windows))
+                  windows=_fields(r, raw.get("windows"), "params.windows", Windows),
+                  transition=_fields(r, raw.get("transition"), "params.transition", Transition))
 
 
 def _fields(r, raw, path, cls):
     """A dataclass of plain non-negative numbers, defaults for what is not given."""
     names = list(cls.__dataclass_fields__)
     raw = r.mapping(raw or {}, path, allowed=names)
-    limits = {"incomplete_materials": 1.0, "novice_proficiency": 5.0}
+    limits = {"incomplete_materials": 1.0, "novice_proficiency": 5.0, "slowdown": 0.99}
     return cls(**{k: r.number(v, f"{path}.{k}", high=limits.get(k)) for k, v in raw.items()})
 
 

@@ -17,6 +17,7 @@ class StaffMember:
     name: str = ""
     post: str = "staff"  # head / deputy / staff / commissioner
     skills: dict[str, float] = field(default_factory=dict)  # function -> proficiency (1.0 = specialist)
+    transferred: bool = False  # moved by a reform: slower during the transition (handover friction)
 
 
 @dataclass
