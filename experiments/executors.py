@@ -115,7 +115,8 @@ class DaskExecutor:
         from distributed import Client
 
         try:
-            self.client = Client(self.scheduler, timeout="20s", set_as_default=False)
+            # connect timeout: Dask config distributed.comm.timeouts.connect (env DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
+            self.client = Client(self.scheduler, set_as_default=False)
         except (OSError, TimeoutError) as e:
             raise ExperimentError(f"cannot connect to Dask scheduler {self.scheduler}: {e}") from None
         self.workers = sum(self.client.nthreads().values()) or 1
@@ -127,10 +128,16 @@ class DaskExecutor:
         self.client.close()
 
     def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[dict]:
-        from distributed import wait
+        from distributed import as_completed
 
-        submit = lambda t: self.client.submit(run_one, t, self._scenario, pure=False)  # noqa: E731
-        wait_any = lambda fs: wait(fs, return_when="FIRST_COMPLETED").done  # noqa: E731
+        finished = as_completed(loop=self.client.loop)  # our client, not the process default
+
+        def submit(task):
+            fut = self.client.submit(run_one, task, self._scenario, pure=False)
+            finished.add(fut)
+            return fut
+
+        wait_any = lambda fs: finished.next_batch(block=True)  # noqa: E731
         for task, fut in _windowed(iter(tasks), self.window, submit, wait_any):
             try:
                 yield fut.result()

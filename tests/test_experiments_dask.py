@@ -1,0 +1,69 @@
+"""The Dask executor gives bit-for-bit the local executor's results (LocalCluster on loopback)."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.spec import load_spec
+from experiments.store import read_metadata, read_results
+from experiments.sweep import run_sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SPEC = """\
+name: dask_test
+scenario: finance_bureau
+days: 30
+parameters:
+  params.absence.business_trip.rate_per_year: [2, 12]
+  workload.load_factor: [1.0, -1.0]     # -1 fails at run time: failures must match too
+replications: 2
+seed: 5
+"""
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = str(ROOT)  # workers import experiments and sim
+    try:
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                      dashboard_address=None) as c:
+            yield c
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old
+
+
+def test_dask_equals_local_bit_for_bit(tmp_path, cluster):
+    spec_path = tmp_path / "exp.yaml"
+    spec_path.write_text(SPEC)
+    r = subprocess.run([sys.executable, "-m", "experiments", "sweep", str(spec_path), "--out", str(tmp_path / "dask"),
+                        "--executor", "dask", "--scheduler", cluster.scheduler_address, "--no-progress"],
+                       cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                       timeout=180)
+    assert r.returncode == 0, r.stderr
+    run_sweep(load_spec(spec_path), tmp_path / "local", workers=2, progress=False)
+    d, loc = read_results(tmp_path / "dask"), read_results(tmp_path / "local")
+    assert len(d) == 16 and d["error"].notna().sum() == 8
+    pd.testing.assert_frame_equal(d, loc, check_exact=True)
+    session = read_metadata(tmp_path / "dask")["sessions"][0]
+    assert session["executor"] == "dask" and session["workers"] == 2
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path):
+    spec_path = tmp_path / "exp.yaml"
+    spec_path.write_text(SPEC)
+    r = subprocess.run([sys.executable, "-m", "experiments", "sweep", str(spec_path), "--out", str(tmp_path / "o"),
+                        "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", "--no-progress"],
+                       cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT),
+                                      "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"},
+                       capture_output=True, text=True, timeout=180)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "cannot connect to Dask scheduler tcp://127.0.0.1:9" in r.stderr
