@@ -85,8 +85,9 @@ class Leader(mesa.Agent):
 class Task(mesa.Agent):
     """A case of a workflow walking its compiled route."""
 
-    def __init__(self, model, wf_index, arrival, route, hours, uniforms):
+    def __init__(self, model, number, wf_index, arrival, route, hours, uniforms):
         super().__init__(model)
+        self.number = number  # arrival order: the same task under every structure (common random numbers)
         self.wf = wf_index
         self.arrival = arrival
         self.route = route

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-TASK_COLUMNS = ["task", "workflow", "arrival", "completion", "work_steps", "coordination_steps", "handoffs",
+TASK_COLUMNS = ["task", "workflow", "arrival", "completion", "work_hours", "work_steps", "coordination_steps", "handoffs",
                 "cross_body_handoffs", "approval_levels", "steps", "waiting_hours", "halted_hours", "halted",
                 "window_visits", "material_sets", "trips", "cycle_hours", "cycle_days"]
 STAFF_COLUMNS = ["staff", "name", "body", "section", "post", "busy_hours", "idle_hours", "absent_hours",
@@ -19,6 +19,7 @@ STAFF_COLUMNS = ["staff", "name", "body", "section", "post", "busy_hours", "idle
 HALT_COLUMNS = ["section", "function", "start", "end", "duration", "tasks_blocked"]
 EVENT_COLUMNS = ["case", "activity", "resource", "section", "start", "end"]
 SERIES_COLUMNS = ["day", "wip", "backlog"]
+ABSENCE_COLUMNS = ["person", "kind", "start", "end"]
 
 METRICS = ("tasks_arrived", "tasks_completed", "mean_cycle_hours", "median_cycle_hours", "p90_cycle_hours",
            "mean_cycle_days", "steps_per_task", "work_steps_per_task", "coordination_steps_per_task",
@@ -36,18 +37,19 @@ class Ledgers:
         self.tasks: list[tuple] = []
         self.halts: list[tuple] = []
         self.series: list[tuple] = []
+        self.absences: list[tuple] = []
         self.events: list[tuple] | None = [] if record_events else None
 
     def task(self, t, now, hpd):
         cycle = now - t.arrival
         steps = t.work_steps + t.coord_steps + t.approvals
-        self.tasks.append((t.unique_id, t.wf, t.arrival, now, t.work_steps, t.coord_steps, t.handoffs, t.cross_body,
+        self.tasks.append((t.number, t.wf, t.arrival, now, sum(t.hours), t.work_steps, t.coord_steps, t.handoffs, t.cross_body,
                            t.approvals, steps, max(cycle - t.touch, 0.0), t.halted, t.was_halted, t.visits,
                            t.material_sets, t.trips, cycle, cycle / hpd))
 
     def event(self, job, person, section, start, end):
         if self.events is not None:
-            self.events.append((job.task.unique_id, job.activity, person.sid, section, start, end))
+            self.events.append((job.task.number, job.activity, person.sid, section, start, end))
 
     def frames(self, model) -> "RunResult":
         names = [wf.id for wf in model.scenario.workload.workflows]
@@ -67,10 +69,11 @@ class Ledgers:
         halts = pd.DataFrame(self.halts, columns=HALT_COLUMNS)
         series = pd.DataFrame(self.series, columns=SERIES_COLUMNS)
         events = pd.DataFrame(self.events or [], columns=EVENT_COLUMNS)
+        absences = pd.DataFrame(self.absences, columns=ABSENCE_COLUMNS).sort_values(["person", "start"], ignore_index=True)
         arrived = sum(1 for t in model._arr_t[: model._arr_i] if t >= model.warmup)
         summary = summarise(tasks, staff, halts, arrived=arrived, warmup=model.warmup, horizon=model.horizon,
                             hpd=model.hpd)
-        return RunResult(model.structure_name, model.seed, summary, tasks, staff, halts, series, events, leaders)
+        return RunResult(model.structure_name, model.seed, summary, tasks, staff, halts, series, events, leaders, absences)
 
 
 @dataclass
@@ -84,6 +87,7 @@ class RunResult:
     timeseries: pd.DataFrame
     events: pd.DataFrame
     leaders: pd.DataFrame
+    absences: pd.DataFrame
 
 
 def gini(x) -> float:

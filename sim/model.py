@@ -64,6 +64,7 @@ class OfficeModel(mesa.Model):
             self._schedule(d * self.hpd + min(p.approval.session_hour, self.hpd), self._session, d)
         self.day = 0
         self.running = True
+        self._finished = None
 
     # ---- building -----------------------------------------------------------------------------
     def _build(self, st):
@@ -155,6 +156,7 @@ class OfficeModel(mesa.Model):
                 dur = kinds[kind].days.sample(rnd) * self.hpd
                 self._schedule(t, self._leave, person)
                 self._schedule(t + dur, self._back, person)
+                self.ledgers.absences.append((person.sid, kind, t, min(t + dur, self.horizon)))
                 t += dur + rnd.expovariate(rate)
 
     def transition_factor(self) -> float:
@@ -207,7 +209,7 @@ class OfficeModel(mesa.Model):
             if s.kind != "approve":
                 hours.append(s.hours.sample(rnd))
                 uniforms.append(rnd.random() if s.kind == "visit" else 1.0)
-        task = Task(self, k, self.now, self._routes[k], hours, uniforms)
+        task = Task(self, i, k, self.now, self._routes[k], hours, uniforms)
         self.wip += 1
         self._advance(task)
 
@@ -482,6 +484,8 @@ class OfficeModel(mesa.Model):
     # ---- results -----------------------------------------------------------------------------
     def finish(self):
         """Close open halts and absences at the horizon, so the ledgers cover the whole run."""
+        if self._finished is not None:
+            return self._finished
         for q in self.queues.values():
             if q.halt_start is not None:
                 q.close_halt(self.horizon, self.ledgers.halts)
@@ -493,4 +497,5 @@ class OfficeModel(mesa.Model):
             if not person.present:
                 person.absent_hours += max(self.horizon - max(person.absent_since, self.warmup), 0.0)
                 person.present = True
-        return self.ledgers.frames(self)
+        self._finished = self.ledgers.frames(self)
+        return self._finished

@@ -224,7 +224,7 @@ def _apply_reform_list(r, base, reforms, path, name):
         except TypeError as e:
             raise r.err(f"{p}.{rname}", f"bad arguments: {e}") from None
         except (KeyError, ValueError) as e:
-            raise r.err(f"{p}.{rname}", str(e).strip("'\"")) from None
+            raise r.err(f"{p}.{rname}", str(e.args[0] if e.args else e)) from None
     st.name = name
     return st
 
