@@ -10,7 +10,7 @@ standard figures (each function returns a matplotlib Figure; nothing is shown or
     analysis.plot_sweep_heatmap(sw, "span_cost", "load_factor", "mean_cycle_hours", difference=True)
 """
 from . import style
-from .comparison import KEY_METRICS, compare, from_results, from_runs, plot_comparison, table
+from .comparison import KEY_METRICS, TASK_MEASURES, compare, compare_workflow, from_results, from_runs, plot_comparison, table
 from .cycletime import plot_cycle_cdf
 from .halts import plot_halt_timeline
 from .journey import case_journey, interesting_case, plot_journey
@@ -20,7 +20,7 @@ from .sensitivity import method_of, plot_sensitivity
 from .sweeps import Sweep, load_sweep, plot_sweep_heatmap, short_name
 from .utilisation import plot_utilisation
 
-__all__ = ["KEY_METRICS", "Ledgers", "Sweep", "as_ledgers", "case_journey", "compare", "from_results", "from_runs",
+__all__ = ["KEY_METRICS", "TASK_MEASURES", "compare_workflow", "Ledgers", "Sweep", "as_ledgers", "case_journey", "compare", "from_results", "from_runs",
            "interesting_case", "load_ledgers", "load_sweep", "method_of", "plot_comparison", "plot_cycle_cdf",
            "plot_halt_timeline", "plot_journey", "plot_org_chart", "plot_sensitivity", "plot_sweep_heatmap",
            "plot_utilisation", "read_dir", "short_name", "style", "table"]

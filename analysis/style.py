@@ -67,11 +67,28 @@ def setup() -> str | None:
     mpl.rcParams["figure.dpi"] = 100
     mpl.rcParams["savefig.dpi"] = 130
     mpl.rcParams["savefig.bbox"] = "tight"
+    _notebook_display()
     if font is None and not _state.get("warned"):
         _state["warned"] = True
         warnings.warn("no CJK font found (install fonts-noto-cjk or fonts-wqy-zenhei); Chinese names are "
                       "replaced by ids in figures", stacklevel=2)
     return font
+
+
+def _notebook_display() -> None:
+    """In IPython, show a returned Figure as PNG: figures here are built without pyplot (no global
+    state, no double display), so the inline backend's formatter may never have been registered."""
+    if _state.get("ipython"):
+        return
+    _state["ipython"] = True
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import select_figure_formats
+    except ImportError:
+        return
+    ip = get_ipython()
+    if ip is not None:
+        select_figure_formats(ip, {"png"}, bbox_inches="tight")
 
 
 def has_cjk() -> bool:

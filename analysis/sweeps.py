@@ -115,7 +115,8 @@ def plot_sweep_heatmap(sweep: Sweep, x: str, y: str, metric: str, structure: str
                 if np.isfinite(v):
                     star = "•" if difference and bool(sig.to_numpy()[i, j]) else ""
                     ax.text(j, i, f"{v:.3g}{star}", ha="center", va="center", fontsize=7,
-                            color="white" if not difference and v < (vmin + vmax) / 2 else "black")
+                            color=("white" if abs(v) > 0.6 * vmax else "black") if difference
+                            else ("white" if v < (vmin + vmax) / 2 else "black"))
     fig.colorbar(im, ax=list(axes), label=("Δ " if difference else "") + metric, shrink=0.9)
     note = f" (averaged over {', '.join(map(short_name, others))})" if others else ""
     kind = "paired difference, • = 95 % CI excludes 0" if difference else "mean over replications"
