@@ -5,6 +5,7 @@ A distribution is given as a number (fixed) or a mapping with ``dist`` and its p
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -37,6 +38,14 @@ class Dist:
         if k == "uniform":
             return rnd.uniform(self.low, self.high)
         return rnd.triangular(self.low, self.high, 3 * self.mean - self.low - self.high)
+
+    def bind(self, rnd):
+        """A zero-argument sampler on ``rnd``: the hot path skips the dispatch on ``kind``."""
+        if self.kind == "exponential" and self.mean > 0:
+            return functools.partial(rnd.expovariate, 1.0 / self.mean)
+        if self.kind == "fixed":
+            return functools.partial(float, self.mean)
+        return functools.partial(self.sample, rnd)
 
     def scaled(self, factor: float) -> "Dist":
         return Dist(self.kind, self.mean * factor, self.cv, self.low * factor, self.high * factor)

@@ -57,6 +57,8 @@ class OfficeModel(mesa.Model):
         self.backlog = 0
         self._build(st)
         self._routes = [compile_route(st, wf, p) for wf in sc.workload.workflows]
+        self._draws = [[(s.hours.bind(self.rng_work), s.kind == "visit") for s in wf.steps if s.kind != "approve"]
+                       for wf in sc.workload.workflows]
         self._arrivals(numpy_stream(seed, "arrivals"))
         self._absences()
         for d in range(self.days):
@@ -98,6 +100,8 @@ class OfficeModel(mesa.Model):
         for m in self.staff:
             kind = self.section_info[m.section]["kind"]
             combo = st.combo_of(m.body)
+            if kind != "squad" and combo is None:
+                continue
             for (sid, f), q in self.queues.items():
                 if sid == m.section or f in (HEAD, COORD) or m.skills.get(f, 0) <= 0:
                     continue
@@ -201,14 +205,13 @@ class OfficeModel(mesa.Model):
         k = self._arr_k[i]
         self._arr_i = i + 1
         if self._arr_i < len(self._arr_t):
-            self._schedule(self._arr_t[self._arr_i], self._arrive, None)
-        wf = self.scenario.workload.workflows[k]
-        rnd = self.rng_work
+            heapq.heappush(self._events, (self._arr_t[self._arr_i], self._seq, self._arrive, None))
+            self._seq += 1
         hours, uniforms = [], []
-        for s in wf.steps:  # fixed number of draws per workflow: same sizes under every structure
-            if s.kind != "approve":
-                hours.append(s.hours.sample(rnd))
-                uniforms.append(rnd.random() if s.kind == "visit" else 1.0)
+        rand = self.rng_work.random
+        for sample, visit in self._draws[k]:  # fixed draws per workflow: same sizes under every structure
+            hours.append(sample())
+            uniforms.append(rand() if visit else 1.0)
         task = Task(self, i, k, self.now, self._routes[k], hours, uniforms)
         self.wip += 1
         self._advance(task)
@@ -321,12 +324,19 @@ class OfficeModel(mesa.Model):
                 self._schedule(self.now + self.structure.lending_delay_hours, self._lend, job)
 
     def _idle(self, people):
-        idle = [m for m in people if m.job is None and m.present]
-        if not idle:
-            return None
-        if len(idle) == 1:
-            return idle[0]
-        return idle[int(self.rng_dispatch.random() * len(idle))]
+        """An idle present person from ``people``, drawn at random (dispatch stream) if several."""
+        first = many = None
+        for m in people:
+            if m.job is None and m.present:
+                if first is None:
+                    first = m
+                elif many is None:
+                    many = [first, m]
+                else:
+                    many.append(m)
+        if many is None:
+            return first
+        return many[int(self.rng_dispatch.random() * len(many))]
 
     def _lend(self, job):
         """借调 after paperwork: someone with the skill from another body takes the halted job."""
@@ -355,7 +365,8 @@ class OfficeModel(mesa.Model):
         speed = m.speed_for(job.queue.skill)
         m.job_speed = speed if speed > 0 else 1.0
         m.token += 1
-        self._schedule(self.now + job.hours / m.job_speed, self._finish, (m, m.token))
+        heapq.heappush(self._events, (self.now + job.hours / m.job_speed, self._seq, self._finish, (m, m.token)))
+        self._seq += 1
 
     def _finish(self, arg):
         m, token = arg

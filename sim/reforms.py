@@ -6,24 +6,43 @@ The engine knows nothing of reforms; it only runs whatever structure it is given
 from __future__ import annotations
 
 import copy
+import functools
 from functools import reduce
 
 from .structure import Body, Combo, Leader, Section, StaffMember, Structure, Window
 
 
-def _copy(st: Structure) -> Structure:
-    return copy.deepcopy(st)
+def reform(fn):
+    """Make an in-place edit a pure transformation: the public function copies, ``.inplace`` does not.
+
+    A list of reforms (``apply``) copies once and runs the in-place edits, which keeps building a
+    city-scale structure with hundreds of merges linear in its size."""
+    @functools.wraps(fn)
+    def pure(st: Structure, *args, **kwargs) -> Structure:
+        st = copy.deepcopy(st)
+        fn(st, *args, **kwargs)
+        return st
+    pure.inplace = fn
+    return pure
 
 
+def apply(st: Structure, steps: list[tuple[str, dict]]) -> Structure:
+    """Apply named reforms in order to a copy of ``st``."""
+    st = copy.deepcopy(st)
+    for name, kwargs in steps:
+        REFORMS[name].inplace(st, **kwargs)
+    return st
+
+
+@reform
 def merge_sections(st: Structure, sections: list[str], into: str, name: str = "", head: str | None = None,
-                   kind: str | None = None) -> Structure:
+                   kind: str | None = None) -> None:
     """大科室: merge sections of one body into one; its head may deploy everyone in it.
 
     The first section's head (or ``head``) heads the new section; the other heads become deputies.
     Old names stay as nameplates (加挂牌子) so upper-level counterparts still find them."""
     if len(sections) < 2:
         raise ValueError("sections: name at least two sections to merge")
-    st = _copy(st)
     found = [st.section(s) for s in sections]
     bodies = {b.id for b, _ in found}
     if len(bodies) > 1:
@@ -47,15 +66,14 @@ def merge_sections(st: Structure, sections: list[str], into: str, name: str = ""
     pos = body.sections.index(found[0][1])
     body.sections = [s for s in body.sections if s.id not in sections]
     body.sections.insert(min(pos, len(body.sections)), merged)
-    return st
 
 
-def merge_bodies(st: Structure, bodies: list[str], into: str, name: str = "", leaders: dict | None = None) -> Structure:
+@reform
+def merge_bodies(st: Structure, bodies: list[str], into: str, name: str = "", leaders: dict | None = None) -> None:
     """大部制: merge bodies into one; their sections stay, leader posts are those of ``leaders``
     (default: the first body's), the rest go to a turnover pool (干部周转池)."""
     if len(bodies) < 2:
         raise ValueError("bodies: name at least two bodies to merge")
-    st = _copy(st)
     found = [st.body(b) for b in bodies]
     merged = Body(into, name or into, [s for b in found for s in b.sections],
                   dict(leaders) if leaders is not None else dict(found[0].leaders))
@@ -77,12 +95,11 @@ def merge_bodies(st: Structure, bodies: list[str], into: str, name: str = "", le
         w.services = [f"{into}/{sv.partition('/')[2]}" if sv.partition("/")[0] in bodies else sv for sv in w.services]
     for c in st.combos:
         c.bodies = list(dict.fromkeys(into if b in bodies else b for b in c.bodies))
-    return st
 
 
-def group_combos(st: Structure, combos: list[dict]) -> Structure:
+@reform
+def group_combos(st: Structure, combos: list[dict]) -> None:
     """"1+N": group bodies into combos; inside one, lending staff needs no paperwork."""
-    st = _copy(st)
     ids = {b.id for b in st.bodies}
     taken = {b for c in st.combos for b in c.bodies}
     for i, c in enumerate(combos):
@@ -97,13 +114,12 @@ def group_combos(st: Structure, combos: list[dict]) -> Structure:
         if lead not in members:
             raise ValueError(f"combos.{i}.lead: {lead!r} is not one of the combo's bodies")
         st.combos.append(Combo(str(c.get("id", f"combo{i + 1}")), lead, members))
-    return st
 
 
-def merge_common_posts(st: Structure, functions: list[str], proficiency: float = 1.0) -> Structure:
+@reform
+def merge_common_posts(st: Structure, functions: list[str], proficiency: float = 1.0) -> None:
     """Merge common posts inside each combo (accounting, party affairs...): everyone who holds one of
     ``functions`` in a combo body is trained for the same function everywhere in the combo."""
-    st = _copy(st)
     for c in st.combos:
         holders = [m for b in c.bodies for s in st.body(b).sections for m in s.staff
                    if any(m.skills.get(f, 0) > 0 for f in functions)]
@@ -111,35 +127,32 @@ def merge_common_posts(st: Structure, functions: list[str], proficiency: float =
             for f in functions:
                 if m.skills.get(f, 0) > 0:
                     m.skills[f] = max(m.skills[f], proficiency)
-    return st
 
 
-def concurrent_head(st: Structure, body: str, leader: str, direct_handling: bool = True) -> Structure:
+@reform
+def concurrent_head(st: Structure, body: str, leader: str, direct_handling: bool = True) -> None:
     """兼任: an above-body leader heads ``body`` directly; with ``direct_handling`` the levels below
     them are skipped in approval chains. The former director's post is removed."""
-    st = _copy(st)
     b = st.body(body)
     if leader not in st.leaders:
         raise ValueError(f"leader: unknown leader {leader!r}")
     b.leaders["director"] = leader
     b.direct_handling = direct_handling
-    return st
 
 
-def remove_leader_posts(st: Structure, body: str, levels: list[str]) -> Structure:
+@reform
+def remove_leader_posts(st: Structure, body: str, levels: list[str]) -> None:
     """Cut leader posts of a body (their approvals then go to the next level that exists)."""
-    st = _copy(st)
     b = st.body(body)
     for lv in levels:
         if lv not in b.leaders:
             raise ValueError(f"levels: body {body!r} has no {lv!r} post")
         del b.leaders[lv]
-    return st
 
 
-def merge_windows(st: Structure, windows: list[str], into: str, name: str = "", location: str | None = None) -> Structure:
+@reform
+def merge_windows(st: Structure, windows: list[str], into: str, name: str = "", location: str | None = None) -> None:
     """One window, one set of materials: services of several windows received at one."""
-    st = _copy(st)
     found = [w for w in st.windows if w.id in windows]
     missing = set(windows) - {w.id for w in found}
     if missing:
@@ -148,14 +161,13 @@ def merge_windows(st: Structure, windows: list[str], into: str, name: str = "", 
     pos = st.windows.index(found[0])
     st.windows = [w for w in st.windows if w.id not in windows]
     st.windows.insert(pos, merged)
-    return st
 
 
+@reform
 def move_functions(st: Structure, functions: list[str], to: str, body: str | None = None,
-                   new_section: dict | None = None, move_staff: bool = True) -> Structure:
+                   new_section: dict | None = None, move_staff: bool = True) -> None:
     """Move functions (and, with ``move_staff``, the staff whose main skill they are) to section ``to``,
     creating it from ``new_section`` ({name, kind}) if needed. 审监分离 and approval offices use this."""
-    st = _copy(st)
     owners = []
     for f in functions:
         hit = [(b, s) for b, s in st.sections() if f in s.functions and (body is None or b.id == body)]
@@ -186,28 +198,27 @@ def move_functions(st: Structure, functions: list[str], to: str, body: str | Non
     if target.staff and not any(m.post == "head" for m in target.staff):
         target.staff[0].post = "head"
     tbody.sections = [s for s in tbody.sections if s.functions or s.staff]
-    return st
 
 
+@reform
 def concentrate_approvals(st: Structure, body: str, functions: list[str], office: str = "approval_office",
-                          name: str = "行政审批处", location: str = "service_hall", window: bool = True) -> Structure:
+                          name: str = "行政审批处", location: str = "service_hall", window: bool = True) -> None:
     """一个部门一个机构管审批: one approval office takes the approval items several divisions
     handled, and (``window``) receives citizens at one window in the service hall."""
-    st = move_functions(st, functions, office, body, {"name": name, "kind": "approval_office"})
+    move_functions.inplace(st, functions, office, body, {"name": name, "kind": "approval_office"})
     if window:
         services = [f"{body}/{f}" for f in functions]
         st.windows = [Window(w.id, w.name, w.location, [sv for sv in w.services if sv not in services])
                       for w in st.windows]
         st.windows = [w for w in st.windows if w.services]
         st.windows.append(Window(f"{office}_window", name, location, services))
-    return st
 
 
+@reform
 def add_squad(st: Structure, body: str, members: list[str], id: str = "squad", name: str = "专员",
-              proficiency: float = 0.8) -> Structure:
+              proficiency: float = 0.8) -> None:
     """专员 mobile squad: ``members`` leave their sections and take overflow work in any section of the
     body, with ``proficiency`` on every function of the body they were not already better at."""
-    st = _copy(st)
     b = st.body(body)
     funcs = [f for s in b.sections for f in s.functions]
     moved = []
@@ -225,30 +236,26 @@ def add_squad(st: Structure, body: str, members: list[str], id: str = "squad", n
         for f in funcs:
             m.skills[f] = max(m.skills.get(f, 0.0), proficiency)
         moved.append(m)
-    b.sections = [s for s in b.sections if s.staff or not s.functions]
-    empty = [s for s in b.sections if not s.staff]
+    empty = [s for s in b.sections if not s.staff and s.functions]
     if empty:
-        raise ValueError(f"members: section {empty[0].id!r} would be left with nobody")
+        raise ValueError(f"members: section {empty[0].id!r} would be left with nobody to do {empty[0].functions[0]!r}")
     b.sections.append(Section(id, name, "squad", [], moved))
-    return st
 
 
-def add_leader(st: Structure, id: str, name: str = "", above: str | None = None) -> Structure:
+@reform
+def add_leader(st: Structure, id: str, name: str = "", above: str | None = None) -> None:
     """Declare a leader (optionally at an above-body level), e.g. before concurrent_head."""
-    st = _copy(st)
     st.leaders[id] = Leader(id, name or id)
     if above:
         st.above[above] = id
-    return st
 
 
-def allow_lending(st: Structure, delay_hours: float) -> Structure:
+@reform
+def allow_lending(st: Structure, delay_hours: float) -> None:
     """借调: staff may be lent across bodies, after ``delay_hours`` of paperwork."""
     if delay_hours < 0:
         raise ValueError("delay_hours: must be >= 0")
-    st = _copy(st)
     st.lending_delay_hours = float(delay_hours)
-    return st
 
 
 def compose(*reforms):

@@ -210,7 +210,7 @@ def _parse_structures(r, raw):
 
 
 def _apply_reform_list(r, base, reforms, path, name):
-    st = base
+    st = copy.deepcopy(base)  # one copy; the reforms then edit it in place
     for i, item in enumerate(r.seq(reforms, path)):
         p = f"{path}.{i}"
         if not isinstance(item, dict) or len(item) != 1:
@@ -220,7 +220,7 @@ def _apply_reform_list(r, base, reforms, path, name):
             raise r.err(f"{p}.{rname}", f"unknown reform (known: {', '.join(reform_lib.REFORMS)})")
         r.mapping(kwargs or {}, f"{p}.{rname}")
         try:
-            st = reform_lib.REFORMS[rname](st, **(kwargs or {}))
+            reform_lib.REFORMS[rname].inplace(st, **(kwargs or {}))
         except TypeError as e:
             raise r.err(f"{p}.{rname}", f"bad arguments: {e}") from None
         except (KeyError, ValueError) as e:

@@ -37,3 +37,48 @@ def pool_scenario(*, c: int = 5, lam: float = 4.0, mu: float = 1.0, split: bool 
            "workload": {"workflows": workflows}, "params": params}
     return parse_scenario(raw, "<testbed>")
 
+
+
+def city_scenario(*, bodies: int = 60, staff: int = 1500, days: int = 250, seed: int = 0, utilisation: float = 0.6,
+                  merged: bool = True) -> Scenario:
+    """A city-scale government of ``bodies`` bodies and about ``staff`` staff, for the benchmark.
+
+    Each body has 3-8 sections of uneven size with a director and a deputy; each section owns one
+    function with a routine workflow, and each body has a cross-section workflow with approvals.
+    Rates are set so staff are busy about ``utilisation`` of their time. With ``merged`` a second
+    structure merges each body's sections pairwise (large sections)."""
+    import random
+    rnd = random.Random(seed)
+    per_body = staff / bodies
+    body_specs, workflows, reform_list = [], [], []
+    leaders = []
+    for b in range(bodies):
+        n_sec = rnd.randint(3, 8)
+        sizes = [1] * n_sec
+        for _ in range(max(int(round(per_body)) - n_sec, 0)):
+            sizes[rnd.randrange(n_sec)] += 1
+        secs = []
+        for s, size in enumerate(sizes):
+            f = f"b{b}f{s}"
+            members = [{"id": f"b{b}s{s}p{k}", "post": "head" if k == 0 else "staff", "skills": {f: 1.0}} for k in range(size)]
+            secs.append({"id": f"b{b}s{s}", "functions": [f], "staff": members})
+            hours = 3.0
+            workflows.append({"id": f"b{b}w{s}", "body": f"b{b}", "rate_per_day": round(utilisation * 8 * size / hours * 0.9, 4),
+                              "steps": [{"work": f, "hours": {"dist": "lognormal", "mean": hours, "cv": 0.6}}]})
+        workflows.append({"id": f"b{b}x", "body": f"b{b}", "rate_per_day": 0.5, "steps": [
+            {"work": f"b{b}f0", "hours": 2.0}, {"work": f"b{b}f1", "hours": 2.0},
+            {"approve": "deputy_director"}, {"approve": "director"}]})
+        leaders += [{"id": f"b{b}dir"}, {"id": f"b{b}dep"}]
+        body_specs.append({"id": f"b{b}", "leaders": {"director": f"b{b}dir", "deputy_director": f"b{b}dep"}, "sections": secs})
+        for s in range(0, n_sec - 1, 2):
+            reform_list.append({"merge_sections": {"sections": [f"b{b}s{s}", f"b{b}s{s + 1}"], "into": f"b{b}m{s}"}})
+    structures = {"fragmented": {"bodies": body_specs, "leaders": leaders}}
+    if merged:
+        structures["merged"] = {"from": "fragmented", "reforms": reform_list}
+    raw = {"name": "city", "horizon_days": days, "warmup_days": 0, "structures": structures,
+           "workload": {"workflows": workflows},
+           "params": {"absence": {"business_trip": {"rate_per_year": 6, "days": {"dist": "lognormal", "mean": 2.0, "cv": 0.5}},
+                                  "leave": {"rate_per_year": 3, "days": {"dist": "lognormal", "mean": 2.5, "cv": 0.6}}},
+                      "leader_absence": {"meeting": {"rate_per_year": 40, "days": 0.5}},
+                      "size_costs": {"dispatch_hours": 0.05, "span_cost": 0.05, "novice_proficiency": 0.6}}}
+    return parse_scenario(raw, "<city testbed>")
