@@ -14,4 +14,13 @@ def run(scenario: Scenario | str | None = None, *, structure: str | None = None,
     sc = sc.with_overrides(overrides)
     model = OfficeModel(scenario=sc, structure=structure, seed=seed, days=days, record_events=record_events)
     model.run()
-    return model.finish()
+    result = model.finish()
+    release(model)
+    return result
+
+
+def release(model) -> None:
+    """Let a finished model be garbage-collected: Mesa 3.3 keeps every model ever built alive as a
+    key of ``Agent._ids`` (its per-model id counter), so memory would grow run after run."""
+    from mesa.agent import Agent
+    Agent._ids.pop(model, None)
