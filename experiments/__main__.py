@@ -8,6 +8,7 @@ file, wrong output directory, unreachable scheduler) print one line and exit 2.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -121,6 +122,31 @@ def summarise(args) -> int:
     return 0
 
 
+@subcommand("reproduce", "rebuild the five seed systems, run them before and after their reforms with the same "
+            "seeds, and print the claims table (writes claims.csv, claims.md, sensitivity.csv, figures)",
+            [lambda p: (p.add_argument("--out", type=Path, default=Path("out/claims"), help="output directory (default: out/claims)"),
+                        p.add_argument("--quick", action="store_true", help="few replications and days, for CI"),
+                        p.add_argument("--replications", type=int, default=None, help="replications per comparison (default 20; 3 with --quick)"),
+                        p.add_argument("--seed", type=int, default=20240601, help="master seed"),
+                        p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)"),
+                        p.add_argument("--no-sensitivity", action="store_true", help="skip the one-factor sweeps"))])
+def reproduce(args) -> int:
+    from experiments.claims import reproduce as rep
+    from experiments.claims.claims import Config
+    from experiments.claims.runs import default_workers
+
+    reps = args.replications if args.replications is not None else (3 if args.quick else 20)
+    if reps < 2:
+        raise ExperimentError("--replications must be >= 2 (a CI needs two)")
+    workers = args.workers or default_workers()
+    cfg = Config(replications=reps, seed=args.seed, quick=args.quick)
+    df, _, secs = rep.reproduce(args.out, cfg, workers=workers, sens=not args.no_sensitivity)
+    rep.print_table(df)
+    print(f"{len(df)} claims, {sum(df.verdict == 'reproduced')} reproduced; {secs:.0f} s on {workers} worker(s); "
+          f"wrote {args.out}/claims.csv, claims.md, sensitivity.csv and figures", file=sys.stderr)
+    return 0
+
+
 # ---------------------------------------------------------------- entry point
 
 
@@ -137,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # batch schedulers stop jobs with SIGTERM: save and stop
     try:
         return args.handler(args)
     except KeyboardInterrupt:
@@ -147,6 +174,10 @@ def main(argv=None) -> int:
             print(f"error: {e}", file=sys.stderr)
             return 2
         raise
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _is_model_input_error(e) -> bool:

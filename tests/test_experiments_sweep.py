@@ -106,9 +106,9 @@ def test_results_do_not_depend_on_workers_or_chunking(tmp_path):
 
 
 def test_resume_after_killed_sweep_gives_the_uninterrupted_result(tmp_path):
-    spec_path = make_spec(tmp_path, days=40, rates="[2, 6, 12, 20]", loads="[0.9, 1.1]", reps=5)
+    spec_path = make_spec(tmp_path, days=30, rates="[2, 6, 12, 20]", loads="[0.9, 1.1]", reps=3)
     spec = load_spec(spec_path)
-    total = sampling.count_runs(spec)  # 80
+    total = sampling.count_runs(spec)  # 48
     out = tmp_path / "killed"
     proc = start_cli("sweep", spec_path, "--out", out, "--workers", "1", "--window", "2", "--chunk-size", "4",
                      "--no-progress")
@@ -135,7 +135,7 @@ def test_resume_after_killed_sweep_gives_the_uninterrupted_result(tmp_path):
 
 
 def test_ctrl_c_stops_cleanly_and_resumes(tmp_path):
-    spec_path = make_spec(tmp_path, days=40, rates="[2, 6, 12, 20]", loads="[0.9, 1.1]", reps=5)
+    spec_path = make_spec(tmp_path, days=30, rates="[2, 6, 12, 20]", loads="[0.9, 1.1]", reps=3)
     out = tmp_path / "out"
     proc = start_cli("sweep", spec_path, "--out", out, "--workers", "1", "--window", "2")
     deadline = time.time() + 90
