@@ -40,6 +40,7 @@ class Staff(mesa.Agent):
         self.transferred = member.transferred
         self.present = True
         self.job: Job | None = None
+        self.suspended: list[Job] = []  # casework a head broke off for a management job
         self.job_start = 0.0
         self.job_speed = 1.0
         self.token = 0

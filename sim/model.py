@@ -312,6 +312,12 @@ class OfficeModel(mesa.Model):
         if who is not None:
             self._start(who, job)
             return
+        if q.function == HEAD:  # a head breaks off their own casework to hand out or sign
+            for m in q.primary:
+                if m.present and m.job.queue.function != HEAD:
+                    self._suspend(m)
+                    self._start(m, job)
+                    return
         q.jobs.append(job)
         self.backlog += 1
         if q.present == 0:
@@ -371,15 +377,40 @@ class OfficeModel(mesa.Model):
     def _finish(self, arg):
         m, token = arg
         if token != m.token or m.job is None:
-            return  # interrupted by an absence
+            return  # interrupted by an absence or a head's management job
         job = m.job
         self._stop(m, job)
         m.job = None
+        if m.suspended:  # back to the casework the head broke off (before anything new)
+            self._start(m, m.suspended.pop())
         if job.then is not None:
             self._enqueue(*job.then)
         else:
             self._advance(job.task)
         self._next(m)
+
+    def _release_dispatch(self, hq: WorkQueue):
+        """With every head away, work waiting to be handed out goes straight to the section (as in
+        ``_dispatch``): staff know their own work; only sign-offs wait for a head."""
+        keep = []
+        for job in hq.jobs:
+            if job.then is not None:
+                self.backlog -= 1
+                self._enqueue(*job.then)
+            else:
+                keep.append(job)
+        hq.jobs.clear()
+        hq.jobs.extend(keep)
+
+    def _suspend(self, m: Staff):
+        """Put ``m``'s current job aside with its remaining work; it resumes when ``m`` is free."""
+        job = m.job
+        done = (self.now - m.job_start) * m.job_speed
+        self._stop(m, job)
+        job.hours = max(job.hours - done, 0.0)
+        m.job = None
+        m.token += 1
+        m.suspended.append(job)
 
     def _stop(self, m: Staff, job: Job):
         """Account for the time ``m`` spent on ``job`` up to now."""
@@ -426,18 +457,17 @@ class OfficeModel(mesa.Model):
         person.absent_since = self.now
         if isinstance(person, Leader):
             return
-        job = person.job
-        if job is not None:  # the work in hand goes back to the section for a colleague
-            done = (self.now - person.job_start) * person.job_speed
-            self._stop(person, job)
-            job.hours = max(job.hours - done, 0.0)
-            person.job = None
-            person.token += 1
+        if person.job is not None:  # the work in hand goes back to the section for a colleague
+            self._suspend(person)
+        in_hand, person.suspended = person.suspended, []
         for q in person.able_queues:
             q.present -= 1
-            if q.present == 0 and q.jobs and q.halt_start is None:
-                q.open_halt(self.now)
-        if job is not None:
+            if q.present == 0 and q.jobs:
+                if q.function == HEAD:
+                    self._release_dispatch(q)
+                if q.jobs and q.halt_start is None:
+                    q.open_halt(self.now)
+        for job in in_hand:
             q = job.queue
             job.enq = self.now
             who = self._idle(q.primary) or self._idle(q.helpers)
