@@ -1,0 +1,107 @@
+"""Paired runs of the seed scenarios: the same seeds under every structure (common random numbers).
+
+A *batch* is one scenario, a list of structures, optional overrides, a number of days and replications.
+Every (batch, structure, replication) is one run; the worker keeps only what the claims read: the run's
+summary metrics, per-workflow means over measured tasks, and (on request) the daily mean cycle time by
+arrival day. Workers are spawned processes (Mesa forces spawn), so everything here is module-level.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import functools
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+WF_METRICS = ("steps", "work_steps", "coordination_steps", "handoffs", "cross_body_handoffs", "approval_levels",
+              "window_visits", "material_sets", "trips", "cycle_hours", "cycle_days", "waiting_hours", "halted")
+
+
+@dataclass(frozen=True)
+class Batch:
+    key: str
+    scenario: str
+    structures: tuple[str, ...]
+    replications: int
+    seed: int
+    days: int | None = None
+    overrides: tuple = ()  # ((dotted path, value), ...)
+    daily: bool = False  # keep the daily mean cycle time by arrival day
+
+    def jobs(self):
+        import sim
+
+        for r, s in enumerate(sim.replication_seeds(self.seed, self.replications)):
+            for st in self.structures:
+                yield (self.key, self.scenario, st, r, s, self.days, self.overrides, self.daily)
+
+
+@functools.lru_cache(maxsize=32)
+def _scenario(name: str, overrides: tuple):
+    import sim
+
+    return sim.load_scenario(name).with_overrides(dict(overrides) if overrides else None)
+
+
+def run_job(job) -> tuple:
+    """One run -> (batch key, structure, replication, record)."""
+    import sim
+
+    key, scenario, structure, rep, seed, days, overrides, daily = job
+    sc = _scenario(scenario, overrides)
+    res = sim.run(sc, structure=structure, seed=seed, days=days, record_events=False)
+    t = res.tasks
+    hpd = sc.calendar.hours_per_day
+    warm = min(sc.warmup_days, (days or sc.horizon_days) - 1) * hpd
+    measured = t[t["arrival"] >= warm]
+    wf = {}
+    if len(measured):
+        g = measured.groupby("workflow", observed=True)[list(WF_METRICS)].mean()
+        wf = {str(w): {m: float(v) for m, v in row.items()} for w, row in g.iterrows()}
+        for w, n in measured.groupby("workflow", observed=True).size().items():
+            wf.setdefault(str(w), {})["n"] = float(n)
+    rec = {"summary": {k: float(v) for k, v in res.summary.items()}, "wf": wf}
+    if daily:
+        d = (t["arrival"] // hpd).astype(int)
+        rec["daily"] = t.groupby(d)["cycle_hours"].mean().reindex(range(days or sc.horizon_days)).to_numpy()
+    return key, structure, rep, rec
+
+
+@dataclass
+class Results:
+    """Records by (batch key, structure) -> list indexed by replication."""
+    batches: dict = field(default_factory=dict)
+    records: dict = field(default_factory=dict)
+
+    def add(self, key, structure, rep, rec):
+        lst = self.records.setdefault((key, structure), [None] * self.batches[key].replications)
+        lst[rep] = rec
+
+    def values(self, key, structure, fn) -> np.ndarray:
+        return np.array([fn(r) for r in self.records[(key, structure)]], dtype=float)
+
+
+def run_batches(batches: list[Batch], workers: int = 1, progress=None) -> Results:
+    res = Results({b.key: b for b in batches})
+    jobs = [j for b in batches for j in b.jobs()]
+    if workers <= 1:
+        for i, j in enumerate(jobs):
+            res.add(*run_job(j))
+            if progress:
+                progress(i + 1, len(jobs))
+        return res
+    ctx = multiprocessing.get_context("spawn")
+    # longest first: Huaibei runs dominate, start them early
+    jobs.sort(key=lambda j: (j[1] != "huaibei_pilots", j[5] is not None))
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for i, out in enumerate(pool.map(run_job, jobs, chunksize=1)):
+            res.add(*out)
+            if progress:
+                progress(i + 1, len(jobs))
+    return res
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
