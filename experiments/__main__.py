@@ -147,31 +147,6 @@ def reproduce(args) -> int:
     return 0
 
 
-@subcommand("reproduce", "rebuild the five seed systems, run them before and after their reforms with the same "
-            "seeds, and print the claims table (writes claims.csv, claims.md, sensitivity.csv, figures)",
-            [lambda p: (p.add_argument("--out", type=Path, default=Path("out/claims"), help="output directory (default: out/claims)"),
-                        p.add_argument("--quick", action="store_true", help="few replications and days, for CI"),
-                        p.add_argument("--replications", type=int, default=None, help="replications per comparison (default 20; 3 with --quick)"),
-                        p.add_argument("--seed", type=int, default=20240601, help="master seed"),
-                        p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)"),
-                        p.add_argument("--no-sensitivity", action="store_true", help="skip the one-factor sweeps"))])
-def reproduce(args) -> int:
-    from experiments.claims import reproduce as rep
-    from experiments.claims.claims import Config
-    from experiments.claims.runs import default_workers
-
-    reps = args.replications if args.replications is not None else (3 if args.quick else 20)
-    if reps < 2:
-        raise ExperimentError("--replications must be >= 2 (a CI needs two)")
-    workers = args.workers or default_workers()
-    cfg = Config(replications=reps, seed=args.seed, quick=args.quick)
-    df, _, secs = rep.reproduce(args.out, cfg, workers=workers, sens=not args.no_sensitivity)
-    rep.print_table(df)
-    print(f"{len(df)} claims, {sum(df.verdict == 'reproduced')} reproduced; {secs:.0f} s on {workers} worker(s); "
-          f"wrote {args.out}/claims.csv, claims.md, sensitivity.csv and figures", file=sys.stderr)
-    return 0
-
-
 # ---------------------------------------------------------------- entry point
 
 
