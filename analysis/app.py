@@ -235,8 +235,10 @@ class PairModel(mesa.Model):
                 chosen[side] = defaults[side]
                 self.notes.append(("note_structure", {"asked": asked, "scenario": self.scenario_name, "used": defaults[side]}))
         self.structure_names = chosen
-        absence = round(float(absence), 6)
+        absence = round(float(absence), 6)  # slider steps arrive as 1.2000000000000002
         section_size = round(float(section_size), 6)
+        workload = None if workload is None else round(float(workload), 6)
+        coord_steps = None if coord_steps is None else int(round(coord_steps))
         general, size = scenario_overrides(base, absence=absence, workload=workload, coord_steps=coord_steps,
                                            section_size=section_size)
         if abs(section_size - 1.0) > 1e-12 and not size:

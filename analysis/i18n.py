@@ -83,7 +83,7 @@ LABELS: dict[str, dict[str, str]] = {
         "queue": "queue",
         "halted": "halted",
         "sections_staff": "{sections} sections · {staff} staff",
-        "trays": "{n} items in leaders' in-trays",
+        "trays": "leaders' in-trays: {n}",
         "plots": "Live measures",
         "day": "working day",
         "cycle_days": "Cycle time (days, done in last {window} days)",
