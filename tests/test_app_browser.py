@@ -158,6 +158,16 @@ def test_app_in_chromium(app_url, tmp_path):
             page.locator("label", has_text="Workload").first.wait_for(timeout=TIMEOUT_MS)
             assert page.get_by_text("Tasks completed").count() == 1
             page.screenshot(path=str(tmp_path / "app_en.png"), full_page=True)
+
+            # ▶ runs on by itself until paused
+            page.get_by_role("button", name="▶").click()
+            page.wait_for_function("() => +document.querySelector('.pair-numbers').dataset.day >= 13", timeout=TIMEOUT_MS)
+            page.get_by_role("button", name="❚❚").click()
+            page.get_by_role("button", name="▶").wait_for(timeout=TIMEOUT_MS)
+            page.wait_for_timeout(1000)  # a step already under way when pausing still lands
+            paused = _day(page)
+            page.wait_for_timeout(800)
+            assert _day(page) == paused
         finally:
             browser.close()
     assert not errors, errors
