@@ -47,10 +47,6 @@ class Ledgers:
                            t.approvals, steps, max(cycle - t.touch, 0.0), t.halted, t.was_halted, t.visits,
                            t.material_sets, t.trips, cycle, cycle / hpd))
 
-    def event(self, job, person, section, start, end):
-        if self.events is not None:
-            self.events.append((job.task.number, job.activity, person.sid, section, start, end))
-
     def frames(self, model) -> "RunResult":
         names = [wf.id for wf in model.scenario.workload.workflows]
         tasks = pd.DataFrame(self.tasks, columns=TASK_COLUMNS)

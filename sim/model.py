@@ -55,6 +55,8 @@ class OfficeModel(mesa.Model):
         self._events: list = []
         self._seq = 0
         self.ledgers = Ledgers(record_events)
+        self._event_log = self.ledgers.events
+        self._learning = p.size_costs.learning_rate
         self.wip = 0
         self.backlog = 0
         self._build(st)
@@ -119,6 +121,11 @@ class OfficeModel(mesa.Model):
             for q in self.queues.values():
                 q.lendable = q.function not in (HEAD, COORD)
         self.staff_by_id = {m.sid: m for m in self.staff}
+        # per (section, function): its queue, its head's queue and the head's time to hand one item out
+        d = self.params.size_costs.dispatch_hours
+        self._work_targets = {
+            (sid, f): (q, info["queues"][HEAD], d * info["span"] if d > 0 and info["size"] > 1 else 0.0)
+            for sid, info in self.section_info.items() for f, q in info["queues"].items() if f not in (HEAD, COORD)}
 
     def _arrivals(self, rng: np.random.Generator):
         """Poisson arrivals per workflow and working day (weekly profile), uniform within the day."""
@@ -297,14 +304,10 @@ class OfficeModel(mesa.Model):
     # ---- queues, dispatch, halts ----------------------------------------------------------------
     def _dispatch(self, job):
         """Work goes through the head's hands first when dispatch costs time (span of control)."""
-        sc = self.params.size_costs
-        info = self.section_info[job.step.section]
-        q = self.queues[(job.step.section, job.step.function)]
-        if sc.dispatch_hours > 0 and info["size"] > 1:
-            hq = self.queues[(job.step.section, HEAD)]
-            if hq.present > 0:
-                self._enqueue(Job(job.task, job.step, sc.dispatch_hours * info["span"], "dispatch", then=(job, q)), hq)
-                return
+        q, hq, cost = self._work_targets[(job.step.section, job.step.function)]
+        if cost > 0 and hq.present > 0:
+            self._enqueue(Job(job.task, job.step, cost, "dispatch", then=(job, q)), hq)
+            return
         self._enqueue(job, q)
 
     def _enqueue(self, job, q: WorkQueue):
@@ -416,21 +419,22 @@ class OfficeModel(mesa.Model):
 
     def _stop(self, m: Staff, job: Job):
         """Account for the time ``m`` spent on ``job`` up to now."""
-        elapsed = self.now - m.job_start
-        lo = max(m.job_start, self.warmup)
-        counted = self.now - lo if self.now > lo else 0.0
+        now = self.now
+        elapsed = now - m.job_start
+        counted = elapsed if m.job_start >= self.warmup else max(now - self.warmup, 0.0)
         m.busy_hours += counted
-        f = job.queue.function
-        if f in (HEAD, COORD):
+        q = job.queue
+        f = q.function
+        if f is HEAD or f is COORD:
             m.coordination_hours += counted
-        else:
-            lr = self.params.size_costs.learning_rate
+        elif self._learning > 0:
             p = m.skills.get(f, 0.0) or self.novice
-            if lr > 0 and p < 1.0:
-                m.skills[f] = p + (1.0 - p) * (1.0 - math.exp(-lr * elapsed))
+            if p < 1.0:
+                m.skills[f] = p + (1.0 - p) * (1.0 - math.exp(-self._learning * elapsed))
         if job.then is None:
             job.task.touch += elapsed
-        self.ledgers.event(job, m, job.queue.section, m.job_start, self.now)
+        if self._event_log is not None:
+            self._event_log.append((job.task.number, job.activity, m.sid, q.section, m.job_start, now))
 
     def _next(self, m: Staff):
         """A free person takes the oldest job it may do: own section first, then the ones it helps."""
