@@ -84,13 +84,15 @@ class Spec:
     metrics: tuple
     sensitivity_metrics: tuple
     normalized: dict       # canonical form, the basis of the spec hash
+    scenario_file: str | None = None  # the YAML file the scenario was loaded from (set on model check)
 
     @property
     def hash(self) -> str:
         """Identity of the experiment: the same hash means resuming is safe."""
         h = hashlib.sha256(json.dumps(self.normalized, sort_keys=True).encode())
-        if Path(self.scenario).is_file():  # a scenario file is part of the experiment too
-            h.update(Path(self.scenario).read_bytes())
+        scenario_file = self.scenario_file or self.scenario
+        if Path(scenario_file).is_file():  # the scenario's content is part of the experiment too
+            h.update(Path(scenario_file).read_bytes())
         return h.hexdigest()[:16]
 
     def base_scenario(self):
@@ -332,6 +334,7 @@ def _check_against_model(spec: Spec) -> None:
         sc = sim.load_scenario(spec.scenario)
     except sim.InputError as e:
         raise SpecError(path, "scenario", f"cannot load {spec.scenario!r}: {e}") from None
+    spec.scenario_file = str(getattr(sc, "file", "") or "") or None
     names = list(sc.structure_names)
     if spec.structures is None:
         spec.structures = tuple(names)
