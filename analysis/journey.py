@@ -36,9 +36,11 @@ def _kind(activity: str) -> str:
 
 
 def case_journey(run, case: int, scenario: Scenario | str | None = None) -> pd.DataFrame:
-    """Rows (lane, kind, activity, who, start, end, label) for one task, in time order; hours since start of run.
+    """Rows (lane, kind, activity, who, start, end, shared, label) for one task, in time order; hours since start.
 
-    Without ``scenario`` only logged events appear; with it, leader sign-offs fill the gaps they caused."""
+    Without ``scenario`` only logged events appear; with it, leader sign-offs fill the gaps they caused.
+    Several sign-offs in a row share one gap (``shared`` > 1): their order is the route's, but how the
+    gap divides between them is not logged, so it is split evenly and drawn hatched."""
     led = as_ledgers(run)
     ev = led.events[led.events["case"] == case].sort_values(["start", "end"], kind="stable")
     if ev.empty:
@@ -65,7 +67,8 @@ def case_journey(run, case: int, scenario: Scenario | str | None = None) -> pd.D
                 a = t_prev + (until - t_prev) * k / len(pending)
                 b = t_prev + (until - t_prev) * (k + 1) / len(pending)
                 out.append({"lane": f"{names.get(step.leader, step.leader)}", "kind": "leader",
-                            "activity": step.name, "who": step.leader, "start": a, "end": b})
+                            "activity": step.name, "who": step.leader, "start": a, "end": b,
+                            "shared": len(pending)})
             pending.clear()
 
     for step in route:
@@ -86,6 +89,7 @@ def case_journey(run, case: int, scenario: Scenario | str | None = None) -> pd.D
     if done is not None:
         flush_leaders(done)
     df = pd.DataFrame(out).sort_values("start", kind="stable").reset_index(drop=True)
+    df["shared"] = df["shared"].fillna(1).astype(int) if "shared" in df else 1
     return df.assign(label=[sec_names.get(l, l) for l in df["lane"]])
 
 
@@ -106,7 +110,9 @@ def plot_journey(run, case: int, scenario: Scenario | str | None = None) -> Figu
     for r in j.itertuples():
         s, e = r.start / hpd, r.end / hpd
         ax.plot([prev[0], s], [prev[1], y[r.lane]], color="lightgrey", lw=1, zorder=1)
-        ax.barh(y[r.lane], max(e - s, 0.002), left=s, height=0.55, color=KIND_COLOURS[r.kind], zorder=2)
+        split = getattr(r, "shared", 1) > 1  # consecutive sign-offs: order known, their split of the gap is not
+        ax.barh(y[r.lane], max(e - s, 0.002), left=s, height=0.55, color=KIND_COLOURS[r.kind], zorder=2,
+                alpha=0.45 if split else 1.0, hatch="//" if split else None, edgecolor="white" if split else None)
         prev = (e, y[r.lane])
     if len(task):
         end = float(task["completion"].iloc[0]) / hpd
@@ -126,8 +132,11 @@ def plot_journey(run, case: int, scenario: Scenario | str | None = None) -> Figu
     ax.set_xlabel("working day")
     ax.set_title(title, fontsize=9)
     kinds = [k for k in KIND_COLOURS if k in set(j["kind"])]
-    fig.legend(handles=[Patch(color=KIND_COLOURS[k], label=KIND_LABELS[k]) for k in kinds], fontsize=8,
-               loc="outside right upper", frameon=False)
+    handles = [Patch(color=KIND_COLOURS[k], label=KIND_LABELS[k]) for k in kinds]
+    if "shared" in j and (j["shared"] > 1).any():
+        handles.append(Patch(facecolor=KIND_COLOURS["leader"], alpha=0.45, hatch="//", edgecolor="white",
+                             label="consecutive sign-offs: gap split evenly (not logged)"))
+    fig.legend(handles=handles, fontsize=8, loc="outside lower center", ncol=min(len(handles), 3), frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return fig
 

@@ -59,8 +59,9 @@ def _draw(ax, st: Structure, colour: dict, title: str, width: float, label_staff
                 va="bottom", fontsize=9, bbox={"boxstyle": "round", "fc": "white", "ec": "#444"})
         x += gap
     c = st.counts()
+    windows = f", {c['windows']} service windows" if c["windows"] else ""
     ax.set_title(f"{title}: {c['sections']} sections, {c['one_person_sections']} one-person, "
-                 f"{c['staff_per_section']:.1f} staff/section, {c['staff']} staff", fontsize=10, loc="left")
+                 f"{c['staff_per_section']:.1f} staff/section, {c['staff']} staff{windows}", fontsize=10, loc="left")
     ax.set_xlim(-0.1, width + 0.1)
     ax.set_ylim(-box_h - 0.1, 1.15)
     ax.set_axis_off()
@@ -77,7 +78,7 @@ def plot_org_chart(before: Structure, after=None, titles=("before", "after"), la
     fig = Figure(figsize=(max(7.0, 1.05 * width + 1.5), 3.4 * len(charts) + 0.8), layout="constrained")
     axes = fig.subplots(len(charts), 1, squeeze=False)[:, 0]
     for ax, st, t in zip(axes, charts, titles):
-        _draw(ax, st, colour, f"{t} ({st.name})", width, label_staff)
+        _draw(ax, st, colour, t if t == st.name else f"{t} ({st.name})", width, label_staff)
     skill_h = [Line2D([], [], ls="", marker="o", color=colour[s], label=s) for s in skills]
     post_h = [Line2D([], [], ls="", marker=MARKERS.get(p, "o"), color="grey", markersize=math.sqrt(v) / 1.6, label=p)
               for p, v in SIZES.items()]
