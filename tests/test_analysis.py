@@ -65,6 +65,14 @@ def test_cjk_text_renders_with_the_chosen_font():
     assert FT2Font(path).get_char_index(ord("科")) != 0  # the glyph exists: no empty box
 
 
+def test_without_a_cjk_font_figures_fall_back_to_ids(monkeypatch, sc):
+    monkeypatch.setitem(analysis.style._state, "font", None)
+    monkeypatch.setitem(analysis.style._state, "warned", True)
+    fig = analysis.plot_org_chart(sc.structures["fragmented"])
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert "politics_law" in texts and "政法科" not in texts
+
+
 # ---------------------------------------------------------------- loaders and comparisons
 
 
