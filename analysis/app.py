@@ -25,6 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `solara run analysis/app.py` puts analysis/ on the path, not the root
     sys.path.insert(0, str(ROOT))
 
+import warnings  # noqa: E402
+
+# Mesa 3.3's ComponentsView trips solara's hook checker at import; the warning is about Mesa, not this app
+warnings.filterwarnings("ignore", message=r".*ComponentsView: `use_state` found despite early return", category=UserWarning)
+
 import matplotlib as mpl  # noqa: E402
 import mesa  # noqa: E402
 import numpy as np  # noqa: E402

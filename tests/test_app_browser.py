@@ -164,9 +164,9 @@ def test_app_in_chromium(app_url, tmp_path):
             page.wait_for_function("() => +document.querySelector('.pair-numbers').dataset.day >= 13", timeout=TIMEOUT_MS)
             page.get_by_role("button", name="❚❚").click()
             page.get_by_role("button", name="▶").wait_for(timeout=TIMEOUT_MS)
-            page.wait_for_timeout(1000)  # a step already under way when pausing still lands
+            page.wait_for_timeout(2500)  # Mesa's play loop still lands the step it was sleeping before
             paused = _day(page)
-            page.wait_for_timeout(800)
+            page.wait_for_timeout(1500)
             assert _day(page) == paused
         finally:
             browser.close()
