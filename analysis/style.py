@@ -87,7 +87,7 @@ def _notebook_display() -> None:
     except ImportError:
         return
     ip = get_ipython()
-    if ip is not None:
+    if ip is not None and hasattr(ip, "display_formatter"):  # solara's server has a stand-in IPython without one
         select_figure_formats(ip, {"png"}, bbox_inches="tight")
 
 
