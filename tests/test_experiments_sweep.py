@@ -134,6 +134,7 @@ def test_resume_after_killed_sweep_gives_the_uninterrupted_result(tmp_path):
     pd.testing.assert_frame_equal(read_results(out), read_results(tmp_path / "reference"), check_exact=True)
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_resumes(tmp_path):
     spec_path = make_spec(tmp_path, days=30, rates="[2, 6, 12, 20]", loads="[0.9, 1.1]", reps=3)
     out = tmp_path / "out"
