@@ -76,7 +76,8 @@ def merge_bodies(st: Structure, bodies: list[str], into: str, name: str = "", le
         raise ValueError("bodies: name at least two bodies to merge")
     found = [st.body(b) for b in bodies]
     merged = Body(into, name or into, [s for b in found for s in b.sections],
-                  dict(leaders) if leaders is not None else dict(found[0].leaders))
+                  dict(leaders) if leaders is not None else dict(found[0].leaders),
+                  aliases=[a for b in found for a in (b.id, *b.aliases) if a != into])
     for lv, lid in merged.leaders.items():
         if lid not in st.leaders:
             raise ValueError(f"leaders.{lv}: unknown leader {lid!r}")

@@ -113,7 +113,7 @@ def compile_route(st: Structure, wf: Workflow, params: Params) -> list[RouteStep
         approvals.clear()
 
     for step in wf.steps:
-        body_id = step.body or wf.body
+        body_id = st.body(step.body or wf.body).id  # a merged body answers to its old ids
         if step.kind == "approve":
             who, target = resolve_approver(st, body_id, step.level, last_sec)
             name = step.name or f"approve:{step.level}"

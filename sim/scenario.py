@@ -366,7 +366,7 @@ STEP_KEYS = ("work", "visit", "approve", "hours", "body", "name")
 def _check_workload_fits(r, wl, st, sname):
     """Every step must be doable in every structure: its function owned, its level filled."""
     from .routing import resolve_approver  # local: routing needs the structure module only
-    bodies = {b.id for b in st.bodies}
+    bodies = st.body_ids()
     for i, w in enumerate(wl.workflows):
         p = f"workload.workflows.{i}"
         if w.body not in bodies:

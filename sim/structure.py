@@ -48,6 +48,7 @@ class Body:
     sections: list[Section] = field(default_factory=list)
     leaders: dict[str, str] = field(default_factory=dict)  # management level -> leader id
     direct_handling: bool = False  # 兼任: the concurrent head deals with approvals directly
+    aliases: list[str] = field(default_factory=list)  # ids of bodies merged into this one: their work still arrives
 
 
 @dataclass
@@ -79,10 +80,18 @@ class Structure:
 
     # ---- lookups -------------------------------------------------------------------------
     def body(self, body_id: str) -> Body:
+        """A body by id, or the body it was merged into (workloads keep naming the old bodies)."""
         for b in self.bodies:
             if b.id == body_id:
                 return b
+        for b in self.bodies:
+            if body_id in b.aliases:
+                return b
         raise KeyError(f"unknown body {body_id!r}")
+
+    def body_ids(self) -> set[str]:
+        """Every id a workload may name: bodies and the old ids of merged ones."""
+        return {i for b in self.bodies for i in (b.id, *b.aliases)}
 
     def sections(self):
         """(body, section) pairs in a stable order."""
@@ -104,7 +113,7 @@ class Structure:
         raise KeyError(f"no section of body {body_id!r} owns function {function!r}")
 
     def window_of(self, body_id: str, function: str) -> Window | None:
-        key = f"{body_id}/{function}"
+        key = f"{self.body(body_id).id}/{function}"
         return next((w for w in self.windows if key in w.services), None)
 
     def staff(self):

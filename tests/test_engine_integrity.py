@@ -171,3 +171,26 @@ def test_combo_lending_reduces_halts():
     combo = sim.run(sc, structure="combo", seed=2).summary
     assert combo["halts_per_1000_staff_days"] < 0.5 * alone["halts_per_1000_staff_days"]
     assert combo["mean_cycle_hours"] < alone["mean_cycle_hours"]
+
+
+def test_merged_body_keeps_the_old_bodies_work():
+    """merge_bodies: workflows naming the old bodies still arrive, now without crossing a body line."""
+    raw = {
+        "structures": {
+            "before": {"bodies": [
+                {"id": "pension", "sections": [{"id": "p", "functions": ["enrol_pension"], "staff": [{"id": "a", "skills": {"enrol_pension": 1}}]}]},
+                {"id": "allowance", "sections": [{"id": "q", "functions": ["check_allowance"], "staff": [{"id": "b", "skills": {"check_allowance": 1}}]}]}]},
+            "after": {"from": "before", "reforms": [{"merge_bodies": {"bodies": ["pension", "allowance"], "into": "centre"}}]},
+        },
+        "workload": {"workflows": [
+            {"id": "joint", "body": "pension", "rate_per_day": 1, "steps": [{"work": "enrol_pension", "hours": 1}, {"work": "check_allowance", "body": "allowance", "hours": 1}]},
+            {"id": "own", "body": "allowance", "rate_per_day": 1, "steps": [{"work": "check_allowance", "hours": 1}]}]},
+        "horizon_days": 40,
+    }
+    sc = sim.parse_scenario(raw)
+    before = sim.run(sc, structure="before", seed=1).tasks
+    after = sim.run(sc, structure="after", seed=1).tasks
+    assert set(after.workflow.astype(str)) == {"joint", "own"}
+    assert (before[before.workflow == "joint"]["cross_body_handoffs"] == 1).all()
+    assert (after[after.workflow == "joint"]["cross_body_handoffs"] == 0).all()
+    assert (after[after.workflow == "joint"]["handoffs"] == 1).all()  # still two sections
