@@ -103,7 +103,7 @@ def sensitivity(args) -> int:
     return 0
 
 
-@subcommand("summarise", "means with 95 % CIs per structure and point, and paired differences",
+@subcommand("summarise", "means with 95 %% CIs per structure and point, and paired differences",
             [spec_option])
 def summarise(args) -> int:
     from experiments import summarise as summ
@@ -126,7 +126,7 @@ def summarise(args) -> int:
             "seeds, and print the claims table (writes claims.csv, claims.md, sensitivity.csv, figures)",
             [lambda p: (p.add_argument("--out", type=Path, default=Path("out/claims"), help="output directory (default: out/claims)"),
                         p.add_argument("--quick", action="store_true", help="few replications and days, for CI"),
-                        p.add_argument("--replications", type=int, default=None, help="replications per comparison (default 20; 3 with --quick)"),
+                        p.add_argument("--replications", type=int, default=None, help="replications per comparison (default 10; 3 with --quick)"),
                         p.add_argument("--seed", type=int, default=20240601, help="master seed"),
                         p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)"),
                         p.add_argument("--no-sensitivity", action="store_true", help="skip the one-factor sweeps"))])
@@ -135,7 +135,7 @@ def reproduce(args) -> int:
     from experiments.claims.claims import Config
     from experiments.claims.runs import default_workers
 
-    reps = args.replications if args.replications is not None else (3 if args.quick else 20)
+    reps = args.replications if args.replications is not None else (3 if args.quick else Config.replications)
     if reps < 2:
         raise ExperimentError("--replications must be >= 2 (a CI needs two)")
     workers = args.workers or default_workers()

@@ -35,25 +35,7 @@ def run_one(task: RunTask, scenario) -> dict:
         row.update({k: float(v) for k, v in res.summary.items()})
     except Exception as e:  # noqa: BLE001 - any model failure is data, not a crash
         row["error"] = f"{type(e).__name__}: {e}"
-    finally:
-        _release_finished_models()
     return row
-
-
-def _release_finished_models() -> None:
-    """Let finished models be garbage-collected, so a worker's memory stays flat.
-
-    Mesa 3.3 keeps every model ever built alive: ``Agent._ids`` is a class-level dict
-    keyed by model (about 0.6 MB per 20-day bureau run). Drop the finished ones;
-    models still running in other threads keep their id counters.
-    """
-    try:
-        from mesa.agent import Agent
-    except ImportError:
-        return
-    for model in list(Agent._ids):
-        if not getattr(model, "running", True):
-            Agent._ids.pop(model, None)
 
 
 def failed_row(task: RunTask, error: str | None) -> dict:

@@ -8,22 +8,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+import sim
 
 
-def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
-    """Mean, standard deviation and t-based CI bounds; the CI is NaN below two values."""
+def _stats(values) -> tuple[float, float, float, float]:
+    """Mean, standard deviation and the t-based 95 % CI (``sim.mean_ci``: one formula for the project)."""
     values = np.asarray(values, dtype=float)
     values = values[~np.isnan(values)]
-    n = len(values)
-    if n == 0:
-        return (np.nan,) * 4
-    mean = float(values.mean())
-    if n < 2:
-        return mean, np.nan, np.nan, np.nan
-    sd = float(values.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / np.sqrt(n)
-    return mean, sd, mean - half, mean + half
+    mean, lo, hi = sim.mean_ci(values)
+    sd = float(values.std(ddof=1)) if len(values) > 1 else np.nan
+    return mean, sd, lo, hi
 
 
 def summary_table(df: pd.DataFrame, params, metrics) -> pd.DataFrame:
@@ -34,7 +29,7 @@ def summary_table(df: pd.DataFrame, params, metrics) -> pd.DataFrame:
         ok = g[g["error"].isna()]
         base = dict(zip(keys, key))
         for m in metrics:
-            mean, sd, lo, hi = mean_ci(ok[m].to_numpy())
+            mean, sd, lo, hi = _stats(ok[m].to_numpy())
             rows.append({**base, "metric": m, "n": int(ok[m].notna().sum()), "failed": len(g) - len(ok),
                          "mean": mean, "sd": sd, "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows, columns=[*keys, "metric", "n", "failed", "mean", "sd", "ci_low", "ci_high"])
@@ -55,7 +50,7 @@ def paired_differences(df: pd.DataFrame, params, metrics, structures, baseline) 
                 if s == baseline or s not in wide:
                     continue
                 diff = (wide[s] - wide[baseline]).dropna().to_numpy()
-                mean, sd, lo, hi = mean_ci(diff)
+                mean, sd, lo, hi = _stats(diff)
                 rows.append({**base, "metric": m, "structure": s, "baseline": baseline, "mean_diff": mean,
                              "sd": sd, "ci_low": lo, "ci_high": hi, "n": len(diff)})
     return pd.DataFrame(rows, columns=[*keys, "metric", "structure", "baseline", "mean_diff", "sd",

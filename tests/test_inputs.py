@@ -126,3 +126,10 @@ def test_help():
     for cmd in ("run", "compare"):
         r = _cli(cmd, "--help")
         assert r.returncode == 0 and "usage" in r.stdout
+
+
+def test_experiments_help():
+    """Every experiments subcommand prints its help (argparse formats help strings with %)."""
+    for args in ([], ["sweep"], ["sensitivity"], ["summarise"], ["reproduce"]):
+        r = subprocess.run([sys.executable, "-m", "experiments", *args, "--help"], capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0 and "usage" in r.stdout, r.stderr

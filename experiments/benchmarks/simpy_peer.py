@@ -20,10 +20,7 @@ import time
 
 import simpy
 
-try:  # run as module (python -m experiments.benchmarks.simpy_peer)
-    from .theory import mmc_mean_wait
-except ImportError:  # run as script
-    from theory import mmc_mean_wait  # type: ignore[no-redef]
+from sim.theory import mmc_mean_wait
 
 
 def run_simpy(mode: str, c: int, lam: float, mu: float, hours: float, seed: int) -> dict:
