@@ -63,6 +63,7 @@ class OfficeModel(mesa.Model):
         self._routes = [compile_route(st, wf, p) for wf in sc.workload.workflows]
         self._draws = [[(s.hours.bind(self.rng_work), s.kind == "visit") for s in wf.steps if s.kind != "approve"]
                        for wf in sc.workload.workflows]
+        self._has_visits = [any(visit for _, visit in d) for d in self._draws]
         self._arrivals(numpy_stream(seed, "arrivals"))
         self._absences()
         for d in range(self.days):
@@ -216,11 +217,15 @@ class OfficeModel(mesa.Model):
         if self._arr_i < len(self._arr_t):
             heapq.heappush(self._events, (self._arr_t[self._arr_i], self._seq, self._arrive, None))
             self._seq += 1
-        hours, uniforms = [], []
-        rand = self.rng_work.random
-        for sample, visit in self._draws[k]:  # fixed draws per workflow: same sizes under every structure
-            hours.append(sample())
-            uniforms.append(rand() if visit else 1.0)
+        draws = self._draws[k]  # fixed draws per workflow: same sizes under every structure
+        if self._has_visits[k]:
+            hours, uniforms = [], []
+            rand = self.rng_work.random
+            for sample, visit in draws:
+                hours.append(sample())
+                uniforms.append(rand() if visit else 1.0)
+        else:
+            hours, uniforms = [sample() for sample, _ in draws], None
         task = Task(self, i, k, self.now, self._routes[k], hours, uniforms)
         self.wip += 1
         self._advance(task)
@@ -228,11 +233,11 @@ class OfficeModel(mesa.Model):
     def _advance(self, task):
         route = task.route
         while True:
-            if task.pos >= len(route):
+            if task.at >= len(route):
                 self._complete(task)
                 return
-            step = route[task.pos]
-            task.pos += 1
+            step = route[task.at]
+            task.at += 1
             kind = step.kind
             if kind == "cross":
                 task.handoffs += 1
@@ -288,7 +293,7 @@ class OfficeModel(mesa.Model):
         task.last_loc, task.last_visit_day = step.location, day
         if task.uniforms[step.base] < self.params.windows.incomplete_materials:
             task.uniforms[step.base] = 1.0  # the second time the set is complete
-            task.pos -= 1
+            task.at -= 1
             task.work_steps -= 1
             task.material_sets -= 1
             task.last_loc = None
@@ -299,7 +304,7 @@ class OfficeModel(mesa.Model):
     def _complete(self, task):
         self.wip -= 1
         self.ledgers.task(task, self.now, self.hpd)
-        task.remove()
+        self.deregister_agent(task)  # Agent.remove() minus its suppress-KeyError wrapper: the task is registered
 
     # ---- queues, dispatch, halts ----------------------------------------------------------------
     def _dispatch(self, job):
@@ -313,7 +318,7 @@ class OfficeModel(mesa.Model):
     def _enqueue(self, job, q: WorkQueue):
         job.enq = self.now
         job.queue = q
-        who = self._idle(q.primary) or self._idle(q.helpers)
+        who = self._idle(q.primary) or (self._idle(q.helpers) if q.helpers else None)
         if who is not None:
             self._start(who, job)
             return
@@ -373,7 +378,10 @@ class OfficeModel(mesa.Model):
     def _start(self, m: Staff, job: Job):
         m.job = job
         m.job_start = self.now
-        speed = m.speed_for(job.queue.skill)
+        f = job.queue.function
+        speed = 1.0 if (f is HEAD or f is COORD) else (m.skills.get(f, 0.0) or self.novice)
+        if m.transferred:
+            speed *= self.transition_factor()
         m.job_speed = speed if speed > 0 else 1.0
         m.token += 1
         heapq.heappush(self._events, (self.now + job.hours / m.job_speed, self._seq, self._finish, (m, m.token)))

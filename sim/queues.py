@@ -28,10 +28,6 @@ class WorkQueue:
         self.halt_tasks = 0
         self.lendable = False  # other bodies' staff may be lent here, after paperwork
 
-    @property
-    def skill(self):
-        return None if self.function in (HEAD, COORD) else self.function
-
     def open_halt(self, now):
         self.halt_start = now
         self.halt_tasks = len(self.jobs)
