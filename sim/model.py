@@ -328,13 +328,8 @@ class OfficeModel(mesa.Model):
                     self._suspend(m)
                     self._start(m, job)
                     return
-        q.jobs.append(job)
         self.backlog += 1
-        if q.present == 0:
-            if q.halt_start is None:
-                q.open_halt(self.now)
-            else:
-                q.halt_tasks += 1
+        if q.wait(job, self.now):
             if q.lendable and not job.lend_pending:
                 job.lend_pending = True
                 self._schedule(self.now + self.structure.lending_delay_hours, self._lend, job)
@@ -488,13 +483,8 @@ class OfficeModel(mesa.Model):
             if who is not None:
                 self._start(who, job)
             else:
-                q.jobs.appendleft(job)
                 self.backlog += 1
-                if q.present == 0:
-                    if q.halt_start is None:
-                        q.open_halt(self.now)
-                    else:
-                        q.halt_tasks += 1
+                q.wait(job, self.now, front=True)
 
     def _back(self, person):
         person.present = True

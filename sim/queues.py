@@ -28,6 +28,21 @@ class WorkQueue:
         self.halt_tasks = 0
         self.lendable = False  # other bodies' staff may be lent here, after paperwork
 
+    def wait(self, job, now, front=False):
+        """Queue ``job`` (at the front for work handed back); open a halt or count it in one if nobody
+        able is present. Returns True when the job waits in a halt."""
+        if front:
+            self.jobs.appendleft(job)
+        else:
+            self.jobs.append(job)
+        if self.present:
+            return False
+        if self.halt_start is None:
+            self.open_halt(now)
+        else:
+            self.halt_tasks += 1
+        return True
+
     def open_halt(self, now):
         self.halt_start = now
         self.halt_tasks = len(self.jobs)
