@@ -24,6 +24,7 @@ def test_conservation(bureau, structure):
     arrived = m._arr_i
     live = len(m.agents_by_type.get(Task, []))
     assert arrived == len(res.tasks) + m.wip
+    assert len(m.agents) == len(m.staff) + len(m.leaders) + m.wip  # Mesa's registry, kept by our override
     assert live == m.wip
     assert res.tasks["task"].is_unique
     assert set(res.tasks["task"]) <= set(range(arrived))
