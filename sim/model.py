@@ -250,9 +250,11 @@ class OfficeModel(mesa.Model):
             self.running = False
             return
         self.day += 1
-        self.run_until(min(self.day * self.hpd, self.horizon) - 1e-9)
-        if self.day >= self.days:
+        if self.day >= self.days:  # the last day ends at the horizon inclusive, exactly as ``run()``
+            self.run_until(self.horizon)
             self.running = False
+        else:  # events at the stroke of the next day's start belong to the next day
+            self.run_until(self.day * self.hpd - 1e-9)
 
     def run(self):
         self.run_until(self.horizon)

@@ -42,6 +42,20 @@ def test_same_seed_same_ledgers(bureau):
     assert not a.tasks["arrival"].equals(c.tasks["arrival"])
 
 
+def test_stepping_day_by_day_equals_one_run(bureau):
+    """Mesa's step() (the app, batch_run) and run() give the same ledgers; seed 7 has a sign-off
+    landing exactly on the horizon, which the last step must include."""
+    a = OfficeModel(scenario=bureau, structure="merged", seed=7, days=20)
+    a.run()
+    b = OfficeModel(scenario=bureau, structure="merged", seed=7, days=20)
+    while b.running:
+        b.step()
+    ra, rb = a.finish(), b.finish()
+    assert (ra.tasks["completion"] == 20 * bureau.calendar.hours_per_day).any()
+    for part in ("tasks", "staff", "halts", "timeseries", "events"):
+        pd.testing.assert_frame_equal(getattr(ra, part), getattr(rb, part))
+
+
 def test_common_random_numbers_across_structures(bureau):
     """Same seed: the same tasks (arrival, workflow, work content) and the same absences."""
     a = sim.run(bureau, structure="fragmented", seed=5, days=DAYS)
