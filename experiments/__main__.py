@@ -126,7 +126,7 @@ def summarise(args) -> int:
             "seeds, and print the claims table (writes claims.csv, claims.md, sensitivity.csv, figures)",
             [lambda p: (p.add_argument("--out", type=Path, default=Path("out/claims"), help="output directory (default: out/claims)"),
                         p.add_argument("--quick", action="store_true", help="few replications and days, for CI"),
-                        p.add_argument("--replications", type=int, default=None, help="replications per comparison (default 10; 3 with --quick)"),
+                        p.add_argument("--replications", type=int, default=None, help="replications per comparison (default 20; 3 with --quick)"),
                         p.add_argument("--seed", type=int, default=20240601, help="master seed"),
                         p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)"),
                         p.add_argument("--no-sensitivity", action="store_true", help="skip the one-factor sweeps"))])

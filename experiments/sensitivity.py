@@ -61,31 +61,12 @@ def analyse(spec: Spec, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot(spec: Spec, table: pd.DataFrame, path) -> Path:
-    """Bar chart per metric: the main index per parameter, one bar per structure, with CI."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """The analysis library's sensitivity bars (main index per parameter, one bar per structure, with
+    CI), titled with the experiment's name, saved to ``path``."""
+    from analysis.sensitivity import plot_sensitivity  # analysis reads experiments' tables: import late
 
-    value, conf, label = PLOTTED[spec.design.method]
-    metrics = list(spec.sensitivity_metrics)
-    params = [p.name for p in spec.parameters]
-    structures = list(spec.structures)
-    fig, axes = plt.subplots(len(metrics), 1, figsize=(8, 1.2 + 0.5 * len(params) * len(metrics) + len(metrics)),
-                             squeeze=False)
-    height = 0.8 / len(structures)
-    for ax, metric in zip(axes[:, 0], metrics):
-        t = table[table["metric"] == metric]
-        for j, s in enumerate(structures):
-            ts = t[t["structure"] == s].set_index("parameter").reindex(params)
-            ax.barh(np.arange(len(params)) + j * height, ts[value], height, xerr=ts[conf], label=s, capsize=2)
-        ax.set_yticks(np.arange(len(params)) + height * (len(structures) - 1) / 2, params, fontsize=8)
-        ax.set_title(metric, fontsize=10)
-        ax.invert_yaxis()
-    axes[-1, 0].set_xlabel(label)
-    axes[0, 0].legend(fontsize=8, loc="best")
-    fig.suptitle(f"{spec.name}: sensitivity ({spec.design.method})", fontsize=11)
-    fig.tight_layout()
+    fig = plot_sensitivity(table, metrics=list(spec.sensitivity_metrics))
+    fig.suptitle(f"{spec.name}: sensitivity ({spec.design.method})", fontsize=10)
     path = Path(path)
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path

@@ -317,3 +317,22 @@ def test_sweep_notebook_runs_top_to_bottom(monkeypatch):
     images, errors = _execute("sweep_analysis.ipynb", monkeypatch)
     assert not errors
     assert images >= 5
+
+
+def test_system_figures_draw_one_seed_system_before_and_after():
+    """The claims report's per-system figures: org chart, comparison from given runs, and the ledger
+    figures of one paired run, the journey being the same task under both structures."""
+    import matplotlib.figure
+
+    from analysis.claims import system_figures
+
+    runs = pd.DataFrame([{"structure": st, "replication": r, **sim.run("shanxi_county", structure=st, seed=s, days=30,
+                                                                          record_events=False).summary}
+                         for r, s in enumerate(sim.replication_seeds(5, 2)) for st in ("before", "after")])
+    figs = system_figures("shanxi_county", "before", "after", seed=5, days=30, workflow="road_project", runs=runs)
+    assert set(figs) == {"org_chart", "comparison", "utilisation", "halts", "cycle_cdf", "journey_before",
+                         "journey_after"}
+    assert all(isinstance(f, matplotlib.figure.Figure) for f in figs.values())
+    titles = [figs[f"journey_{s}"].axes[0].get_title() for s in ("before", "after")]
+    assert titles[0].split("(")[0].replace("before", "") == titles[1].split("(")[0].replace("after", "")  # same task
+    assert "4 approvals" in titles[0] and "2 approvals" in titles[1]  # two management levels fewer

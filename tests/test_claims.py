@@ -100,6 +100,10 @@ def test_quick_reproduce_end_to_end(tmp_path):
     assert p.returncode == 0, p.stderr
     for f in ("claims.csv", "claims.md", "sensitivity.csv", "before_after.png", "sensitivity.png", "transition.png"):
         assert (out / f).exists(), f
+    for system in ("huaibei", "xicheng", "harbin", "licheng", "shanxi"):  # the analysis library's figures
+        names = {p.stem for p in (out / "systems" / system).glob("*.png")}
+        assert {"org_chart", "comparison", "utilisation", "halts", "cycle_cdf"} <= names, (system, names)
+        assert sum(n.startswith("journey_") for n in names) == 2
     import pandas as pd
 
     df = pd.read_csv(out / "claims.csv")

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import claims as figures
+
 from . import claims as C
-from . import figures, sensitivity
+from . import sensitivity
 from .runs import run_batches
 
 COLUMNS = ["id", "seed_file", "claim", "expected", "simulated", "ci_low", "ci_high", "verdict", "detail"]
@@ -74,18 +76,43 @@ def reproduce(out: Path, cfg: C.Config, workers: int = 1, progress: bool = True,
     df = claims_table(res, cfg)
     df.drop(columns="_outcome").to_csv(out / "claims.csv", index=False)
     (out / "claims.md").write_text(to_markdown(df), encoding="utf-8")
-    fig = figures.before_after([(f"{r.id}: {o.label}", o.label, o.before, o.after) for r, o in
+    fig = figures.plot_claims_before_after([(f"{r.id}: {o.label}", o.label, o.before, o.after) for r, o in
                                 ((r, r["_outcome"]) for _, r in df.iterrows())
                                 if o.before is not None and o.after is not None and o.label])
     fig.savefig(out / "before_after.png", dpi=110)
     diff, roll, cross, _, _ = C.transition_curve(res)
-    figures.transition(diff, roll, cross).savefig(out / "transition.png", dpi=110)
+    figures.plot_transition(diff, roll, cross).savefig(out / "transition.png", dpi=110)
     st = None
     if sens:
         st = sensitivity.table(res, cfg)
         st.to_csv(out / "sensitivity.csv", index=False)
-        figures.sensitivity_curves(st).savefig(out / "sensitivity.png", dpi=110)
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
+        figures.plot_claim_sensitivity(st).savefig(out / "sensitivity.png", dpi=110)
+    write_system_figures(out / "systems", res, cfg)
     return df, st, time.time() - t0
+
+
+# the workflow each system's claims are about, for its cycle-time and journey figures
+SYSTEM_WORKFLOW = {"huaibei": "budget_adjust", "shanxi": "road_project", "harbin": "approval_trade"}
+
+
+def write_system_figures(out: Path, res, cfg) -> list[Path]:
+    """Each seed system before and after its reform (the first two structures of its batch) through
+    the analysis library's standard figures, the comparison drawn from the claims' own replications."""
+    import sim
+
+    seed = sim.replication_seeds(cfg.seed, 1)[0]  # replication 0 of the claims' runs
+    paths = []
+    for b in C.batches(cfg):
+        if b.overrides:  # a stress variant of a system, not a system
+            continue
+        key = b.key
+        before, after = b.structures[:2]
+        runs = pd.DataFrame([{"structure": st, "replication": r, **rec["summary"]}
+                             for st in (before, after) for r, rec in enumerate(res.records[(key, st)])])
+        figs = figures.system_figures(b.scenario, before, after, seed=seed, days=b.days,
+                                      workflow=SYSTEM_WORKFLOW.get(key), runs=runs)
+        (out / key).mkdir(parents=True, exist_ok=True)
+        for name, fig in figs.items():
+            paths.append(out / key / f"{name}.png")
+            fig.savefig(paths[-1], dpi=100)
+    return paths
