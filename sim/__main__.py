@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 import pandas as pd
 
@@ -11,6 +13,7 @@ from .errors import InputError
 from .run import run
 from .scenario import available, load_scenario
 
+LEDGERS = ("tasks", "staff", "halts", "timeseries", "events", "leaders", "absences")  # what ``run --out`` writes
 SHOWN = ("tasks_completed", "mean_cycle_days", "p90_cycle_hours", "steps_per_task", "coordination_steps_per_task",
          "handoffs_per_task", "approval_levels_per_task", "mean_wait_hours", "halts_per_1000_staff_days",
          "share_tasks_halted", "util_mean", "util_cv", "idle_share", "overloaded_share", "window_visits_per_service",
@@ -32,6 +35,36 @@ def _nonneg_int(text):
     return v
 
 
+def _out_folder(path) -> Path:
+    """The ``run --out`` folder, created now so a bad path fails before any simulation."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise InputError("command line", "--out", f"{out} is a file, not a folder for the ledgers")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError("command line", "--out", f"cannot create the folder {out}: {e.strerror}") from None
+    return out
+
+
+def _out_file(path) -> Path:
+    """The ``compare --out`` CSV file, checked before any simulation."""
+    out = Path(path)
+    if out.is_dir():
+        raise InputError("command line", "--out", f"{out} is a folder; give a CSV file name, e.g. {out / 'runs.csv'}")
+    if not out.parent.is_dir():
+        raise InputError("command line", "--out", f"the folder {out.parent} does not exist")
+    return out
+
+
+def _window(sc, days) -> str:
+    """The simulated and measured span, saying so when a short run cuts the scenario's warm-up."""
+    days = days or sc.horizon_days
+    warm = min(sc.warmup_days, max(days - 1, 0))
+    note = f" (the scenario's {sc.warmup_days}-day warm-up cut to {warm} for this short run)" if warm < sc.warmup_days else ""
+    return f"{days} working days, the first {warm} not measured{note}"
+
+
 def _fmt(v):
     return "—" if pd.isna(v) else f"{v:,.3f}" if abs(v) < 100 else f"{v:,.1f}"
 
@@ -39,19 +72,20 @@ def _fmt(v):
 def cmd_run(a):
     sc = load_scenario(a.scenario)
     names = [a.structure] if a.structure else sc.structure_names
-    cols = {}
     for name in names:
         if name not in sc.structures:
             raise InputError(sc.file, "--structure", f"unknown structure {name!r} (defined: {', '.join(sc.structure_names)})")
-        res = run(sc, structure=name, seed=a.seed, days=a.days, record_events=bool(a.out))
+    root = _out_folder(a.out) if a.out else None
+    cols = {}
+    for name in names:
+        res = run(sc, structure=name, seed=a.seed, days=a.days, record_events=root is not None)
         cols[name] = res.summary
-        if a.out:
-            from pathlib import Path
-            out = Path(a.out) / name
-            out.mkdir(parents=True, exist_ok=True)
-            for part in ("tasks", "staff", "halts", "timeseries", "events", "leaders"):
+        if root is not None:
+            out = root / name
+            out.mkdir(exist_ok=True)
+            for part in LEDGERS:
                 getattr(res, part).to_csv(out / f"{part}.csv", index=False)
-    print(f"{sc.name}: seed {a.seed}, {a.days or sc.horizon_days} working days ({sc.file})\n")
+    print(f"{sc.name}: seed {a.seed}, {_window(sc, a.days)} ({sc.file})\n")
     table = pd.DataFrame(cols).loc[list(SHOWN if not a.all else cols[names[0]].keys())]
     print(table.map(_fmt).to_string())
     if a.out:
@@ -66,8 +100,12 @@ def cmd_compare(a):
             raise InputError(sc.file, "--structures", f"unknown structure {s!r} (defined: {', '.join(sc.structure_names)})")
     if len(structures) < 2:
         raise InputError(sc.file, "--structures", "name at least two structures to compare")
+    twice = sorted({s for s in structures if structures.count(s) > 1})
+    if twice:
+        raise InputError(sc.file, "--structures", f"{', '.join(twice)} named more than once")
+    out = _out_file(a.out) if a.out else None
     c = compare(sc, structures=structures, replications=a.replications, seed=a.seed, days=a.days)
-    print(f"{sc.name}: {a.replications} replications, common random numbers, seed {a.seed}\n")
+    print(f"{sc.name}: {a.replications} replications, common random numbers, seed {a.seed}, {_window(sc, a.days)}\n")
     rows = []
     for m in SHOWN:
         row = {"metric": m}
@@ -79,9 +117,9 @@ def cmd_compare(a):
             row[f"{s} − {structures[0]} (95% CI)"] = f"{_fmt(d.mean_diff)} [{_fmt(d.ci_low)}, {_fmt(d.ci_high)}]"
         rows.append(row)
     print(pd.DataFrame(rows).set_index("metric").to_string())
-    if a.out:
-        c.metrics.to_csv(a.out, index=False)
-        print(f"\nper-run metrics written to {a.out}")
+    if out is not None:
+        c.metrics.to_csv(out, index=False)
+        print(f"\nper-run metrics written to {out}")
 
 
 def main(argv=None):
@@ -95,7 +133,7 @@ def main(argv=None):
     r.add_argument("--seed", type=_nonneg_int, default=1, help="random seed (default 1)")
     r.add_argument("--days", type=_positive_int, help="working days to simulate (default: the scenario's horizon)")
     r.add_argument("--all", action="store_true", help="print every metric")
-    r.add_argument("--out", help="folder to write the ledgers (tasks, staff, halts, timeseries, events) as CSV")
+    r.add_argument("--out", help=f"folder to write the ledgers ({', '.join(LEDGERS)}) as CSV, one subfolder per structure")
     r.set_defaults(func=cmd_run)
     c = sub.add_parser("compare", help="compare structures with replications and paired 95%% CIs",
                        description="Run structures of a scenario on the same seeds and print paired differences.")
@@ -112,6 +150,8 @@ def main(argv=None):
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into ``head``: stop quietly
+        sys.stdout = open(os.devnull, "w")
     return 0
 
 

@@ -47,9 +47,19 @@ class Scenario:
         if not overrides:
             return self
         raw = copy.deepcopy(self.raw)
+        created = {}  # entries an override had to create on its way, by the override's path
         for path, value in overrides.items():
-            _set_path(raw, path, value, self.file)
-        return parse_scenario(raw, self.file)
+            for where, siblings in _set_path(raw, path, value, self.file):
+                created[where] = (path, siblings)
+        try:
+            return parse_scenario(raw, self.file)
+        except InputError as e:  # most likely a misspelt entry the override created: say so
+            for where, (path, siblings) in created.items():
+                if e.field == where or e.field.startswith(where + "."):
+                    there = f" (there: {', '.join(map(str, siblings))})" if siblings else ""
+                    raise InputError(self.file, f"override {path}",
+                                     f"{where}: no such entry in the scenario{there}") from None
+            raise
 
 
 def available() -> list[str]:
@@ -76,9 +86,12 @@ def load_scenario(source: str | Path | None = None) -> Scenario:
     return parse_scenario(raw, str(path))
 
 
-def _set_path(raw, path, value, file):
+def _set_path(raw, path, value, file) -> list[tuple[str, list]]:
+    """Set ``value`` at the dotted ``path``; returns the intermediate entries it had to create, each
+    with the keys that were there (a setting left to its default is created the same way)."""
     parts = str(path).split(".")
     node = raw
+    created = []
     for i, p in enumerate(parts):
         last = i == len(parts) - 1
         where = ".".join(parts[: i + 1])
@@ -88,6 +101,7 @@ def _set_path(raw, path, value, file):
             p = int(p)
         elif isinstance(node, dict):
             if p not in node and not last:
+                created.append((where, list(node)))
                 node[p] = {}
         else:
             raise InputError(file, f"override {path}", f"{where}: cannot descend into a {type(node).__name__}")
@@ -95,6 +109,7 @@ def _set_path(raw, path, value, file):
             node[p] = value
         else:
             node = node[p]
+    return created
 
 
 # ---------------------------------------------------------------------------------------------

@@ -108,6 +108,10 @@ def test_cli_exit_code_and_no_traceback(tmp_path, case):
     (["compare", "--structures", "fragmented", "zz"], "unknown structure 'zz'"),
     (["compare", "--replications", "-3"], "must be > 0"),
     (["run", "--days", "abc"], "expected a whole number"),
+    (["compare", "--structures", "fragmented", "fragmented"], "fragmented named more than once"),
+    (["run", "--out", __file__], "is a file, not a folder"),
+    (["compare", "--out", "."], "is a folder; give a CSV file name"),
+    (["compare", "--out", "/no/such/folder/runs.csv"], "the folder /no/such/folder does not exist"),
 ])
 def test_cli_bad_arguments(args, needle):
     r = _cli(*args)
@@ -120,6 +124,10 @@ def test_bad_override_names_the_path():
         sc.with_overrides({"params.size_costs.span_costt": 1})
     with pytest.raises(sim.InputError, match=r"workload.load_factor.*must be >= 0"):
         sc.with_overrides({"workload.load_factor": -1})
+    # a misspelt named entry is named as such, not as the field the new entry then lacks
+    with pytest.raises(sim.InputError, match=r"params.absence.busines_trip: no such entry in the scenario "
+                                             r"\(there: business_trip, leave, training, meeting\)"):
+        sc.with_overrides({"params.absence.busines_trip.rate_per_year": 3})
 
 
 def test_help():

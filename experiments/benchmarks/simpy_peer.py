@@ -15,6 +15,7 @@ cover tasks that complete within ``hours``.
 
 from __future__ import annotations
 
+import argparse
 import random
 import time
 
@@ -67,7 +68,9 @@ def run_simpy(mode: str, c: int, lam: float, mu: float, hours: float, seed: int)
     }
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                            epilog="Runs both modes for one simulated year and prints tasks/s against Erlang C; no options.").parse_args(argv)
     c, rho, mu = 5, 0.8, 1.0          # 5 staff, mean work 1 h, 80 % load
     lam = rho * c * mu                # 4 tasks per working hour
     hours = 250 * 8.0                 # one simulated year: 250 days x 8 h

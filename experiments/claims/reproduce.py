@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -51,15 +52,29 @@ def to_markdown(df: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _width(text: str) -> int:
+    """Columns a terminal gives ``text``: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(text: str, width: int, right: bool = False) -> str:
+    """``text`` clipped (with …) and padded to ``width`` terminal columns."""
+    if _width(text) > width:
+        while _width(text) > width - 1:
+            text = text[:-1]
+        text += "…"
+    pad = " " * (width - _width(text))
+    return pad + text if right else text + pad
+
+
 def print_table(df: pd.DataFrame, file=sys.stdout):
-    w = {"id": 5, "claim": 58, "expected": 22, "sim": 9, "ci": 20}
+    w = {"id": 5, "claim": 58, "expected": 28, "sim": 9, "ci": 20}
     print(f"{'id':<{w['id']}} {'claim':<{w['claim']}} {'expected':<{w['expected']}} {'simulated':>{w['sim']}} "
           f"{'95 % CI':<{w['ci']}} verdict", file=file)
     for _, r in df.iterrows():
         ci = f"[{_num(r.ci_low)}, {_num(r.ci_high)}]" if _num(r.ci_low) else ""
-        claim = r.claim if len(r.claim) <= w["claim"] else r.claim[: w["claim"] - 1] + "…"
-        print(f"{r.id:<{w['id']}} {claim:<{w['claim']}} {r.expected:<{w['expected']}} {_num(r.simulated):>{w['sim']}} "
-              f"{ci:<{w['ci']}} {r.verdict}", file=file)
+        print(f"{_cell(r.id, w['id'])} {_cell(r.claim, w['claim'])} {_cell(r.expected, w['expected'])} "
+              f"{_cell(_num(r.simulated), w['sim'], right=True)} {_cell(ci, w['ci'])} {r.verdict}", file=file)
 
 
 def reproduce(out: Path, cfg: C.Config, workers: int = 1, progress: bool = True, sens: bool = True):
