@@ -1,4 +1,5 @@
-"""Command line: ``python -m experiments {sweep,sensitivity,summarise} SPEC.yaml [--out DIR]``.
+"""Command line: ``python -m experiments {sweep,sensitivity,summarise} SPEC.yaml [--out DIR]``
+and ``python -m experiments reproduce [--out DIR] [--quick]``.
 
 A subcommand is one function taking the parsed args and returning an exit code,
 registered with ``@subcommand(name, help, options=[...])``; the option groups
@@ -13,6 +14,15 @@ import sys
 from pathlib import Path
 
 from experiments.errors import ExperimentError
+
+DESCRIPTION = """\
+Experiment sweeps over the simulator, and the seed claims' reproduction:
+
+  python -m experiments {sweep,sensitivity,summarise} SPEC.yaml [--out DIR] [options]
+  python -m experiments reproduce [--out DIR] [--quick] [options]
+
+SPEC.yaml is an experiment file (format: experiments/spec.py; examples: experiments/specs/).
+'COMMAND --help' shows a command's options."""
 
 SUBCOMMANDS: dict = {}
 
@@ -103,7 +113,7 @@ def sensitivity(args) -> int:
     return 0
 
 
-@subcommand("summarise", "means with 95 %% CIs per structure and point, and paired differences",
+@subcommand("summarise", "means with 95 % CIs per structure and point, and paired differences",
             [spec_option])
 def summarise(args) -> int:
     from experiments import summarise as summ
@@ -151,10 +161,12 @@ def reproduce(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m experiments", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m experiments", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     subs = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (fn, help, options) in SUBCOMMANDS.items():
-        p = subs.add_parser(name, help=help, description=help)
+        # help texts are plain text: argparse %-formats a subcommand's help (not its description)
+        p = subs.add_parser(name, help=help.replace("%", "%%"), description=help)
         for add in options:
             add(p)
         p.set_defaults(handler=fn)

@@ -15,14 +15,27 @@ Example::
     baseline: fragmented              # optional; paired differences are taken against it
     fixed:                            # optional overrides applied to every run
       workload.load_factor: 1.1
-    parameters:
-      params.absence.business_trip.rate_per_year: {values: [2, 6, 12]}   # grid axis
-      params.size_costs.span_cost: {low: 0.0, high: 0.2}                 # sampled range
+    parameters:                       # grid: a list of values (or {values: [...]}) per parameter
+      params.absence.business_trip.rate_per_year: [2, 6, 12]
+      params.size_costs.span_cost: {values: [0.0, 0.1, 0.2]}
     design: {method: grid}            # grid | latin | sobol | morris (+ n, seed, levels, second_order)
     replications: 10
     seed: 20240501                    # master seed, split into one seed per replication
     metrics: all                      # or a list of metric names
+
+A sampled design (latin, sobol, morris) takes a range per parameter instead of values, and only
+morris and sobol designs (the ones ``python -m experiments sensitivity`` analyses) may name the
+metrics to analyse::
+
+    parameters:
+      params.size_costs.span_cost: {low: 0.0, high: 0.2}
+      params.handoff.section.steps: {low: 1, high: 5, type: int}   # int: sampled values are rounded
+    design: {method: sobol, n: 64, second_order: false}
     sensitivity: {metrics: [mean_cycle_hours, halts_per_1000_staff_days, util_cv]}
+
+Every value a parameter can take (each grid value; a range's low and high, and a value inside
+it) is tried on the base scenario on load, so a value the model rejects is reported here, naming
+``parameters.<path>.values[i]``, ``.low`` or ``.high``, not as failed runs.
 """
 from __future__ import annotations
 
@@ -38,6 +51,7 @@ import yaml
 from experiments.errors import SpecError
 
 METHODS = ("grid", "latin", "sobol", "morris")
+SENSITIVITY_METHODS = ("morris", "sobol")  # designs with sensitivity indices
 DEFAULT_SENSITIVITY_METRICS = ("mean_cycle_hours", "halts_per_1000_staff_days", "util_cv")
 RESERVED_COLUMNS = ("run_index", "run_id", "point", "replication", "structure", "seed", "error")
 
@@ -107,7 +121,7 @@ def load_spec(path, check_model: bool = True) -> Spec:
     """Read and validate an experiment file; raise ``SpecError`` on the first problem.
 
     With ``check_model`` the scenario is loaded and structures, metrics and parameter
-    paths are checked against the model too (needs ``sim``).
+    paths and every value a parameter can take are checked against the model too (needs ``sim``).
     """
     path = Path(path)
     try:
@@ -123,6 +137,8 @@ def load_spec(path, check_model: bool = True) -> Spec:
     spec = _parse(path, raw)
     if check_model:
         _check_against_model(spec)
+    elif spec.metrics != "all" and spec.sensitivity_metrics is not None:
+        _check_sensitivity_metrics(spec, known=None)
     return spec
 
 
@@ -200,7 +216,11 @@ def _parse(path: Path, raw: Any) -> Spec:
             raise err("metrics", f"{dup!r} is listed twice")
         metrics = tuple(metrics)
 
-    sens = raw.get("sensitivity") or {}
+    sens = raw.get("sensitivity")
+    if sens is not None and design.method not in SENSITIVITY_METHODS:
+        raise err("sensitivity", "only applies to a 'morris' or 'sobol' design (the ones "
+                  f"'python -m experiments sensitivity' analyses), not {design.method!r}: remove this block")
+    sens = sens or {}
     if not isinstance(sens, dict):
         raise err("sensitivity", "must be a mapping with 'metrics'")
     _no_unknown(path, sens, {"metrics"}, "sensitivity.")
@@ -209,10 +229,6 @@ def _parse(path: Path, raw: Any) -> Spec:
         if (not isinstance(sens_metrics, list) or not sens_metrics
                 or not all(isinstance(m, str) for m in sens_metrics)):
             raise err("sensitivity.metrics", "must be a non-empty list of metric names")
-        if metrics != "all":
-            for i, m in enumerate(sens_metrics):
-                if m not in metrics:
-                    raise err(f"sensitivity.metrics[{i}]", f"{m!r} is not among the kept metrics {list(metrics)}")
         sens_metrics = tuple(sens_metrics)
 
     normalized = {
@@ -354,20 +370,70 @@ def _check_against_model(spec: Spec) -> None:
     if spec.sensitivity_metrics is None:
         default = tuple(m for m in DEFAULT_SENSITIVITY_METRICS if m in spec.metrics)
         spec.sensitivity_metrics = default or spec.metrics[:1]
-    for i, m in enumerate(spec.sensitivity_metrics):
-        if m not in spec.metrics:
-            raise SpecError(path, f"sensitivity.metrics[{i}]", f"{m!r} is not among the kept metrics")
+    _check_sensitivity_metrics(spec, known)
     for k, v in spec.fixed.items():
         try:
             sc = sc.with_overrides({k: v})
         except sim.InputError as e:
-            raise SpecError(path, f"fixed.{k}", e.reason if hasattr(e, "reason") else str(e)) from None
+            raise SpecError(path, f"fixed.{k}", _reason(e, k)) from None
     for p in spec.parameters:
-        probe = p.values[0] if p.values is not None else (round(p.low) if p.type == "int" else p.low)
+        _check_parameter_values(path, sc, p)
+
+
+def _check_sensitivity_metrics(spec: Spec, known) -> None:
+    """Sensitivity metrics must be kept metrics (checked after ``metrics`` so a typo there is blamed there)."""
+    for i, m in enumerate(spec.sensitivity_metrics):
+        if known is not None and m not in known:
+            raise SpecError(spec.path, f"sensitivity.metrics[{i}]", f"unknown metric {m!r}; known: {', '.join(known)}")
+        if m not in spec.metrics:
+            raise SpecError(spec.path, f"sensitivity.metrics[{i}]",
+                            f"{m!r} is not among the kept metrics {list(spec.metrics)}")
+
+
+# A point inside a sampled range, away from round numbers: a float range over a whole-number
+# setting (``type: float`` on a count) fails here rather than in the runs.
+_INSIDE = 0.381966
+
+
+def _check_parameter_values(path, sc, p: Parameter) -> None:
+    """Try every value a parameter can take on the base scenario (``with_overrides`` re-validates
+    the whole scenario, every structure included): each grid value; a range's low and high (rounded
+    as the sampler rounds them for ``type: int``) and, for a float range, a value inside it."""
+    import sim
+
+    field = f"parameters.{p.name}"
+    if p.values is not None:
+        probes = [(f"{field}.values[{i}]", v) for i, v in enumerate(p.values)]
+    elif p.type == "int":
+        probes = [(f"{field}.low", int(round(p.low))), (f"{field}.high", int(round(p.high)))]
+    else:
+        probes = [(f"{field}.low", p.low), (f"{field}.high", p.high),
+                  (field, p.low + _INSIDE * (p.high - p.low))]
+    for where, value in probes:
         try:
-            sc.with_overrides({p.name: probe})
+            sc.with_overrides({p.name: value})
         except sim.InputError as e:
-            raise SpecError(path, f"parameters.{p.name}", e.reason if hasattr(e, "reason") else str(e)) from None
+            reason = _reason(e, p.name)
+            if _path_error(e, p.name):  # the path itself is wrong, whatever the value
+                raise SpecError(path, field, reason) from None
+            if where == field:  # the inside probe
+                hint = "; add 'type: int' to sample whole numbers" if "whole number" in reason else ""
+                raise SpecError(path, field, f"a value inside the range, {value:g}, is rejected: {reason}{hint}") from None
+            raise SpecError(path, where, reason) from None
+
+
+def _path_error(e, name: str) -> bool:
+    """Whether the scenario rejected the override's path (an entry on the way, or its last key)."""
+    field, reason = str(getattr(e, "field", "")), str(getattr(e, "reason", ""))
+    return field.startswith("override ") or (field == name and reason.startswith("unknown key"))
+
+
+def _reason(e, name: str) -> str:
+    """The scenario's reason, with the scenario field when it is not the overridden one itself."""
+    field, reason = str(getattr(e, "field", "")), getattr(e, "reason", str(e))
+    if not field or field == name or field.startswith("override "):
+        return reason
+    return f"{field}: {reason}"
 
 
 # ---------------------------------------------------------------- helpers

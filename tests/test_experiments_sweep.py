@@ -1,4 +1,5 @@
 """Sweeps: failure isolation, resume after a real kill, Ctrl-C, equality across workers/chunking."""
+import dataclasses
 import json
 import os
 import signal
@@ -65,7 +66,9 @@ def journal_lines(out):
 
 def test_failed_run_is_recorded_and_sweep_goes_on(tmp_path):
     # load_factor -1 is rejected by the model at run time: those runs fail, the others complete
-    spec = load_spec(make_spec(tmp_path, loads="[1.0, -1.0]"))
+    # (load_spec rejects -1 in a file, so it is put into the loaded spec)
+    spec = load_spec(make_spec(tmp_path, loads="[1.0, 0.5]"))
+    spec.parameters = (spec.parameters[0], dataclasses.replace(spec.parameters[1], values=(1.0, -1.0)))
     rep = run_sweep(spec, tmp_path / "out", workers=2, progress=False)
     df = read_results(tmp_path / "out")
     assert rep.complete and len(df) == sampling.count_runs(spec) == 16
