@@ -14,7 +14,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.collections import PathCollection, PolyCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
 
 import analysis  # noqa: E402
 import sim  # noqa: E402
@@ -195,6 +195,18 @@ def test_org_chart_draws_every_person(sc):
     reform = lambda st: sim.reforms.merge_sections(st, ["admin", "politics_law"], "admin_pl", "行政政法科")  # noqa: E731
     fig2 = analysis.plot_org_chart(before, reform)
     assert "11 sections" in fig2.axes[1].get_title(loc="left")
+
+
+def test_wide_org_chart_wraps_its_sections():
+    """52 sections in 3 bodies: rows of at most max_cols boxes, none overlapping, every one drawn."""
+    st = sim.load_scenario("huaibei_pilots").structures["fragmented"]
+    fig = analysis.plot_org_chart(st, label_staff=False, max_cols=10)
+    boxes = [p.get_bbox() for p in fig.axes[0].patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == sum(1 for _ in st.sections()) == 52
+    assert max(b.x1 for b in boxes) <= 10 * 1.0 + 0.1  # no row wider than 10 sections
+    corners = {(round(b.x0, 6), round(b.y0, 6)) for b in boxes}
+    assert len(corners) == 52  # no two boxes in the same place
+    assert fig.get_size_inches()[0] < 14
 
 
 def _fake_sweep(tmp_path) -> analysis.Sweep:
