@@ -46,7 +46,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-import yaml
+from sim.errors import InputError
+from sim.yamlfile import read_yaml
 
 from experiments.errors import SpecError
 
@@ -125,15 +126,9 @@ def load_spec(path, check_model: bool = True) -> Spec:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise SpecError(path, "(file)", f"cannot read: {e.strerror or e}") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise SpecError(path, "(yaml)", f"not valid YAML{where}: {getattr(e, 'problem', e)}") from None
+        raw = read_yaml(path, what="experiment file")
+    except InputError as e:
+        raise SpecError(path, "(file)" if e.field == "<file>" else e.field, e.reason) from None
     spec = _parse(path, raw)
     if check_model:
         _check_against_model(spec)

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from . import reforms as reform_lib
 from .calendar import WorkCalendar
 from .distributions import parse_dist
@@ -21,6 +19,7 @@ from .errors import InputError
 from .params import COORD_ROLES, AbsenceKind, Approval, Handoff, Params, Protocol, SizeCosts, Transition, Windows
 from .structure import POSTS, SECTION_KINDS, Body, Combo, Leader, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
+from .yamlfile import read_yaml
 
 SCENARIO_DIR = Path(__file__).with_name("scenarios")
 
@@ -75,14 +74,7 @@ def load_scenario(source: str | Path | None = None) -> Scenario:
         path = SCENARIO_DIR / f"{source}.yaml"
     if not path.exists():
         raise InputError(source, "<file>", f"no such file, and not an embedded scenario ({', '.join(available())})")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "<file>"
-        raise InputError(path, where, f"not valid YAML ({getattr(e, 'problem', e)})") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(path, "<file>", f"cannot read: {e}") from None
+    raw = read_yaml(path, what="scenario file")
     return parse_scenario(raw, str(path))
 
 

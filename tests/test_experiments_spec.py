@@ -65,7 +65,7 @@ BAD = {
                        + "design: {method: latin, n: 8}\n",
                        "parameters.params.absence.business_trip.rate_per_year", "below high"),
     "bad_method": (GOOD + "design: {method: factorial}\n", "design.method", "one of"),
-    "not_yaml": (GOOD + "  - : [\n", "(yaml)", "not valid YAML"),
+    "not_yaml": (GOOD + "  - : [\n", f"line {GOOD.count(chr(10)) + 1}", "not valid YAML"),
     "scenario_missing": (GOOD.replace("finance_bureau", "no_such_bureau"), "scenario", "no_such_bureau"),
     "bad_baseline": (GOOD + "baseline: big\n", "baseline", "'big'"),
 }
