@@ -2,27 +2,100 @@
 
 They compose: ``compose(merge_sections(...), merge_windows(...))`` or a list in a scenario file.
 The engine knows nothing of reforms; it only runs whatever structure it is given.
+
+A reform's arguments are checked as strictly as a scenario file (types, finite numbers, distinct
+names, at least two where a merge needs two) by pydantic from its signature, its names against the
+structure in its body, and the structure it leaves behind by ``Structure.check``: a reform can never
+hand the engine a structure a file could not have described (a section merged with itself once
+cloned its staff).
 """
 from __future__ import annotations
 
 import copy
 import functools
 from functools import reduce
+from typing import Annotated, Literal
 
-from .structure import Body, Combo, Leader, Section, StaffMember, Structure, Window
+import pydantic
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from .structure import SECTION_KINDS, Body, Combo, Leader, Section, Structure, Window
+
+
+def _name(v):
+    """An id as a scenario file writes it: a non-empty string (a bare number is read as its text)."""
+    if isinstance(v, bool) or not isinstance(v, (str, int)):
+        raise ValueError(f"expected a name, got {v!r}")
+    if str(v).strip() == "":
+        raise ValueError("expected a non-empty name")
+    return str(v)
+
+
+def _distinct(v):
+    dup = next((x for i, x in enumerate(v) if x in v[:i]), None) if isinstance(v, list) else None
+    if dup is not None:
+        raise ValueError(f"{dup!r} is named twice")
+    return v
+
+
+Name = Annotated[str, BeforeValidator(_name)]
+Names = Annotated[list[Name], Field(min_length=1), pydantic.AfterValidator(_distinct)]
+TwoOrMore = Annotated[list[Name], Field(min_length=2), pydantic.AfterValidator(_distinct)]
+Proficiency = Annotated[float, Field(gt=0, le=5)]
+_CONFIG = ConfigDict(arbitrary_types_allowed=True, allow_inf_nan=False, extra="forbid", strict=True)
+
+
+class ComboSpec(BaseModel):
+    """One "1+N" combo in ``group_combos``: its bodies (the first leads unless ``lead`` says)."""
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    bodies: TwoOrMore
+    lead: Name | None = None
+    id: Name | None = None
+
+
+class NewSection(BaseModel):
+    """The section ``move_functions`` creates when ``to`` does not exist yet."""
+    model_config = ConfigDict(extra="forbid")
+    name: Name | None = None
+    kind: Literal[SECTION_KINDS] = "business"  # type: ignore[valid-type]
+
+
+def _message(e: pydantic.ValidationError) -> str:
+    """pydantic's first error as ``field.path: reason`` (1-based list items, as the file reads)."""
+    err = e.errors()[0]
+    loc = ".".join(str(x) for x in err["loc"])
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "unexpected_keyword_argument":
+        return f"{loc}: unknown argument"
+    if err["type"] == "missing_argument":
+        return f"{loc}: required argument is missing"
+    if err["type"] == "too_short":
+        return f"{loc}: name at least {err['ctx']['min_length']} (got {err['ctx']['actual_length']})"
+    return f"{loc}: {msg}" if loc else msg
 
 
 def reform(fn):
     """Make an in-place edit a pure transformation: the public function copies, ``.inplace`` does not.
 
-    A list of reforms (``apply``) copies once and runs the in-place edits, which keeps building a
-    city-scale structure with hundreds of merges linear in its size."""
+    Both check the arguments first and the resulting structure last (``ValueError`` naming the
+    argument). A list of reforms (``apply``) copies once and runs the in-place edits, which keeps
+    building a city-scale structure with hundreds of merges linear in its size."""
+    checked = pydantic.validate_call(config=_CONFIG)(fn)
+
+    @functools.wraps(fn)
+    def inplace(st: Structure, *args, **kwargs) -> None:
+        try:
+            checked(st, *args, **kwargs)
+        except pydantic.ValidationError as e:
+            raise ValueError(_message(e)) from None
+        st.check()
+
     @functools.wraps(fn)
     def pure(st: Structure, *args, **kwargs) -> Structure:
         st = copy.deepcopy(st)
-        fn(st, *args, **kwargs)
+        inplace(st, *args, **kwargs)
         return st
-    pure.inplace = fn
+    pure.inplace = inplace
     return pure
 
 
@@ -34,22 +107,30 @@ def apply(st: Structure, steps: list[tuple[str, dict]]) -> Structure:
     return st
 
 
+def _new_section_id(st: Structure, sid: str, arg: str, allowed=()) -> None:
+    """Section ids are unique across the structure: queues and routes are keyed by them."""
+    if sid not in allowed and any(s.id == sid for _, s in st.sections()):
+        raise ValueError(f"{arg}: section id {sid!r} already exists")
+
+
 @reform
-def merge_sections(st: Structure, sections: list[str], into: str, name: str = "", head: str | None = None,
-                   kind: str | None = None) -> None:
+def merge_sections(st: Structure, sections: TwoOrMore, into: Name, name: str = "", head: Name | None = None,
+                   kind: Literal[SECTION_KINDS] | None = None) -> None:  # type: ignore[valid-type]
     """大科室: merge sections of one body into one; its head may deploy everyone in it.
 
     The first section's head (or ``head``) heads the new section; the other heads become deputies.
     Old names stay as nameplates (加挂牌子) so upper-level counterparts still find them."""
-    if len(sections) < 2:
-        raise ValueError("sections: name at least two sections to merge")
-    found = [st.section(s) for s in sections]
+    found = []
+    for s in sections:
+        try:
+            found.append(st.section(s))
+        except KeyError as e:
+            raise ValueError(f"sections: {e.args[0]}") from None
     bodies = {b.id for b, _ in found}
     if len(bodies) > 1:
         raise ValueError(f"sections: {sections} belong to different bodies {sorted(bodies)}; merge the bodies first")
     body = found[0][0]
-    if into != sections[0] and any(s.id == into for _, s in st.sections()):
-        raise ValueError(f"into: section id {into!r} already exists")
+    _new_section_id(st, into, "into", allowed=sections)
     staff = [m for _, s in found for m in s.staff]
     head_id = head or next((m.id for m in staff if m.post == "head"), None)
     if head is not None and head not in {m.id for m in staff}:
@@ -68,13 +149,24 @@ def merge_sections(st: Structure, sections: list[str], into: str, name: str = ""
     body.sections.insert(min(pos, len(body.sections)), merged)
 
 
+def _body(st: Structure, body_id: str, arg: str) -> Body:
+    try:
+        return st.body(body_id)
+    except KeyError as e:
+        raise ValueError(f"{arg}: {e.args[0]}") from None
+
+
 @reform
-def merge_bodies(st: Structure, bodies: list[str], into: str, name: str = "", leaders: dict | None = None) -> None:
+def merge_bodies(st: Structure, bodies: TwoOrMore, into: Name, name: str = "",
+                 leaders: dict[Name, Name] | None = None) -> None:
     """大部制: merge bodies into one; their sections stay, leader posts are those of ``leaders``
     (default: the first body's), the rest go to a turnover pool (干部周转池)."""
-    if len(bodies) < 2:
-        raise ValueError("bodies: name at least two bodies to merge")
-    found = [st.body(b) for b in bodies]
+    found = [_body(st, b, "bodies") for b in bodies]
+    if len({id(b) for b in found}) < len(found):
+        raise ValueError(f"bodies: {bodies} name the same body twice (an old id answers for the body it was merged into)")
+    merged_ids = {i for b in found for i in (b.id, *b.aliases)}
+    if into not in merged_ids and into in st.body_ids():
+        raise ValueError(f"into: body id {into!r} already exists")
     merged = Body(into, name or into, [s for b in found for s in b.sections],
                   dict(leaders) if leaders is not None else dict(found[0].leaders),
                   aliases=[a for b in found for a in (b.id, *b.aliases) if a != into])
@@ -89,38 +181,51 @@ def merge_bodies(st: Structure, bodies: list[str], into: str, name: str = "", le
                 if f in seen:
                     raise ValueError(f"function {f!r} is owned by both {seen[f]} and {b.id}; merge or rename first")
                 seen[f] = b.id
+    old = {b.id for b in found}
     pos = st.bodies.index(found[0])
-    st.bodies = [b for b in st.bodies if b.id not in bodies]
+    st.bodies = [b for b in st.bodies if b.id not in old]
     st.bodies.insert(pos, merged)
     for w in st.windows:
-        w.services = [f"{into}/{sv.partition('/')[2]}" if sv.partition("/")[0] in bodies else sv for sv in w.services]
+        w.services = [f"{into}/{sv.partition('/')[2]}" if sv.partition("/")[0] in old else sv for sv in w.services]
     for c in st.combos:
-        c.bodies = list(dict.fromkeys(into if b in bodies else b for b in c.bodies))
+        c.bodies = list(dict.fromkeys(into if b in merged_ids else b for b in c.bodies))
+        c.lead = into if c.lead in merged_ids else c.lead
+    st.combos = [c for c in st.combos if len(c.bodies) > 1]  # a combo merged into one body is no combo
 
 
 @reform
-def group_combos(st: Structure, combos: list[dict]) -> None:
+def group_combos(st: Structure, combos: Annotated[list[ComboSpec], Field(min_length=1)]) -> None:
     """"1+N": group bodies into combos; inside one, lending staff needs no paperwork."""
-    ids = {b.id for b in st.bodies}
     taken = {b for c in st.combos for b in c.bodies}
+    ids = {c.id for c in st.combos}
     for i, c in enumerate(combos):
-        members = list(c.get("bodies", []))
-        for b in members:
-            if b not in ids:
-                raise ValueError(f"combos.{i}.bodies: unknown body {b!r}")
-            if b in taken:
+        members = []
+        for b in c.bodies:
+            found = _body(st, b, f"combos.{i}.bodies").id
+            if found in taken:
                 raise ValueError(f"combos.{i}.bodies: body {b!r} is already in a combo")
-            taken.add(b)
-        lead = c.get("lead", members[0] if members else None)
+            taken.add(found)
+            members.append(found)
+        lead = members[0] if c.lead is None else c.lead
         if lead not in members:
             raise ValueError(f"combos.{i}.lead: {lead!r} is not one of the combo's bodies")
-        st.combos.append(Combo(str(c.get("id", f"combo{i + 1}")), lead, members))
+        cid = c.id or f"combo{len(st.combos) + 1}"
+        if cid in ids:
+            raise ValueError(f"combos.{i}.id: combo id {cid!r} already exists")
+        ids.add(cid)
+        st.combos.append(Combo(cid, lead, members))
 
 
 @reform
-def merge_common_posts(st: Structure, functions: list[str], proficiency: float = 1.0) -> None:
+def merge_common_posts(st: Structure, functions: Names, proficiency: Proficiency = 1.0) -> None:
     """Merge common posts inside each combo (accounting, party affairs...): everyone who holds one of
     ``functions`` in a combo body is trained for the same function everywhere in the combo."""
+    if not st.combos:
+        raise ValueError("functions: the structure has no combos (group_combos first)")
+    owned = {f for _, s in st.sections() for f in s.functions}
+    for f in functions:
+        if f not in owned:
+            raise ValueError(f"functions: no section owns {f!r}")
     for c in st.combos:
         holders = [m for b in c.bodies for s in st.body(b).sections for m in s.staff
                    if any(m.skills.get(f, 0) > 0 for f in functions)]
@@ -131,10 +236,10 @@ def merge_common_posts(st: Structure, functions: list[str], proficiency: float =
 
 
 @reform
-def concurrent_head(st: Structure, body: str, leader: str, direct_handling: bool = True) -> None:
+def concurrent_head(st: Structure, body: Name, leader: Name, direct_handling: bool = True) -> None:
     """兼任: an above-body leader heads ``body`` directly; with ``direct_handling`` the levels below
     them are skipped in approval chains. The former director's post is removed."""
-    b = st.body(body)
+    b = _body(st, body, "body")
     if leader not in st.leaders:
         raise ValueError(f"leader: unknown leader {leader!r}")
     b.leaders["director"] = leader
@@ -142,9 +247,9 @@ def concurrent_head(st: Structure, body: str, leader: str, direct_handling: bool
 
 
 @reform
-def remove_leader_posts(st: Structure, body: str, levels: list[str]) -> None:
+def remove_leader_posts(st: Structure, body: Name, levels: Names) -> None:
     """Cut leader posts of a body (their approvals then go to the next level that exists)."""
-    b = st.body(body)
+    b = _body(st, body, "body")
     for lv in levels:
         if lv not in b.leaders:
             raise ValueError(f"levels: body {body!r} has no {lv!r} post")
@@ -152,41 +257,48 @@ def remove_leader_posts(st: Structure, body: str, levels: list[str]) -> None:
 
 
 @reform
-def merge_windows(st: Structure, windows: list[str], into: str, name: str = "", location: str | None = None) -> None:
+def merge_windows(st: Structure, windows: TwoOrMore, into: Name, name: str = "", location: str | None = None) -> None:
     """One window, one set of materials: services of several windows received at one."""
     found = [w for w in st.windows if w.id in windows]
-    missing = set(windows) - {w.id for w in found}
+    missing = [w for w in windows if w not in {x.id for x in found}]
     if missing:
-        raise ValueError(f"windows: unknown window {sorted(missing)[0]!r}")
-    merged = Window(into, name or into, location or found[0].location, [sv for w in found for sv in w.services])
+        raise ValueError(f"windows: unknown window {missing[0]!r}")
+    if into not in windows and any(w.id == into for w in st.windows):
+        raise ValueError(f"into: window id {into!r} already exists")
+    merged = Window(into, name or into, location or found[0].location,
+                    list(dict.fromkeys(sv for w in found for sv in w.services)))
     pos = st.windows.index(found[0])
     st.windows = [w for w in st.windows if w.id not in windows]
     st.windows.insert(pos, merged)
 
 
 @reform
-def move_functions(st: Structure, functions: list[str], to: str, body: str | None = None,
-                   new_section: dict | None = None, move_staff: bool = True) -> None:
+def move_functions(st: Structure, functions: Names, to: Name, body: Name | None = None,
+                   new_section: NewSection | None = None, move_staff: bool = True) -> None:
     """Move functions (and, with ``move_staff``, the staff whose main skill they are) to section ``to``,
     creating it from ``new_section`` ({name, kind}) if needed. 审监分离 and approval offices use this."""
+    bid = _body(st, body, "body").id if body is not None else None
     owners = []
     for f in functions:
-        hit = [(b, s) for b, s in st.sections() if f in s.functions and (body is None or b.id == body)]
+        hit = [(b, s) for b, s in st.sections() if f in s.functions and (bid is None or b.id == bid)]
         if not hit:
-            raise ValueError(f"functions: no section owns {f!r}")
+            raise ValueError(f"functions: no section {'of body ' + repr(body) + ' ' if body else ''}owns {f!r}")
         if len(hit) > 1:
             raise ValueError(f"functions: {f!r} is owned in several bodies; give body")
         owners.append(hit[0])
-    tbody = st.body(body) if body else owners[0][0]
+    tbody = st.body(bid) if bid else owners[0][0]
     target = next((s for s in tbody.sections if s.id == to), None)
     if target is None:
         if new_section is None:
             raise ValueError(f"to: body {tbody.id!r} has no section {to!r} (give new_section to create it)")
-        target = Section(to, new_section.get("name", to), new_section.get("kind", "business"))
+        _new_section_id(st, to, "to")
+        target = Section(to, new_section.name or to, new_section.kind)
         tbody.sections.append(target)
     for (b, s), f in zip(owners, functions):
         if b is not tbody:
             raise ValueError(f"functions: {f!r} belongs to body {b.id!r}, not {tbody.id!r}")
+        if s is target:
+            continue
         s.functions.remove(f)
         target.functions.append(f)
         if move_staff:
@@ -202,13 +314,16 @@ def move_functions(st: Structure, functions: list[str], to: str, body: str | Non
 
 
 @reform
-def concentrate_approvals(st: Structure, body: str, functions: list[str], office: str = "approval_office",
+def concentrate_approvals(st: Structure, body: Name, functions: Names, office: Name = "approval_office",
                           name: str = "行政审批处", location: str = "service_hall", window: bool = True) -> None:
     """一个部门一个机构管审批: one approval office takes the approval items several divisions
     handled, and (``window``) receives citizens at one window in the service hall."""
-    move_functions.inplace(st, functions, office, body, {"name": name, "kind": "approval_office"})
+    bid = _body(st, body, "body").id
+    if window and any(w.id == f"{office}_window" for w in st.windows):
+        raise ValueError(f"office: window id {office + '_window'!r} already exists")
+    move_functions.inplace(st, functions, office, bid, {"name": name, "kind": "approval_office"})
     if window:
-        services = [f"{body}/{f}" for f in functions]
+        services = [f"{bid}/{f}" for f in functions]
         st.windows = [Window(w.id, w.name, w.location, [sv for sv in w.services if sv not in services])
                       for w in st.windows]
         st.windows = [w for w in st.windows if w.services]
@@ -216,11 +331,12 @@ def concentrate_approvals(st: Structure, body: str, functions: list[str], office
 
 
 @reform
-def add_squad(st: Structure, body: str, members: list[str], id: str = "squad", name: str = "专员",
-              proficiency: float = 0.8) -> None:
+def add_squad(st: Structure, body: Name, members: Names, id: Name = "squad", name: str = "专员",
+              proficiency: Proficiency = 0.8) -> None:
     """专员 mobile squad: ``members`` leave their sections and take overflow work in any section of the
     body, with ``proficiency`` on every function of the body they were not already better at."""
-    b = st.body(body)
+    b = _body(st, body, "body")
+    _new_section_id(st, id, "id")
     funcs = [f for s in b.sections for f in s.functions]
     moved = []
     for mid in members:
@@ -244,18 +360,20 @@ def add_squad(st: Structure, body: str, members: list[str], id: str = "squad", n
 
 
 @reform
-def add_leader(st: Structure, id: str, name: str = "", above: str | None = None) -> None:
+def add_leader(st: Structure, id: Name, name: str = "", above: Name | None = None) -> None:
     """Declare a leader (optionally at an above-body level), e.g. before concurrent_head."""
+    if id in st.leaders:
+        raise ValueError(f"id: leader {id!r} already exists")
     st.leaders[id] = Leader(id, name or id)
     if above:
         st.above[above] = id
 
 
 @reform
-def allow_lending(st: Structure, delay_hours: float) -> None:
-    """借调: staff may be lent across bodies, after ``delay_hours`` of paperwork."""
-    if delay_hours < 0:
-        raise ValueError("delay_hours: must be >= 0")
+def allow_lending(st: Structure, delay_hours: Annotated[float, Field(ge=0, le=10_000)]) -> None:
+    """借调: staff may be lent across bodies, after ``delay_hours`` of paperwork (0: none).
+
+    The bound (10,000 h, about five working years) only catches a unit typed wrong."""
     st.lending_delay_hours = float(delay_hours)
 
 

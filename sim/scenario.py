@@ -323,7 +323,11 @@ def _parse_structure(r, spec, path, name):
                 raise r.err(f"{cp}.bodies.{j}", f"unknown body {m!r}")
         st.combos.append(Combo(r.text(c["id"], f"{cp}.id"), str(c["lead"]), members))
     if spec.get("lending_delay_hours") is not None:
-        st.lending_delay_hours = r.number(spec["lending_delay_hours"], f"{path}.lending_delay_hours")
+        st.lending_delay_hours = r.number(spec["lending_delay_hours"], f"{path}.lending_delay_hours", high=10_000)
+    try:
+        st.check()
+    except ValueError as e:
+        raise r.err(path, str(e)) from None
     return st
 
 

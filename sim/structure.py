@@ -125,6 +125,58 @@ class Structure:
     def combo_of(self, body_id: str) -> Combo | None:
         return next((c for c in self.combos if body_id in c.bodies), None)
 
+    # ---- consistency ---------------------------------------------------------------------
+    def check(self) -> None:
+        """``ValueError`` naming the first inconsistency: the engine keys queues, people and windows
+        by id, so two of one id (or a reference to nothing) would silently mix them up."""
+        seen: dict[str, str] = {}
+
+        def unique(kind, i):
+            if (kind, i) in seen:
+                raise ValueError(f"two {kind}s have the id {i!r}")
+            seen[(kind, i)] = i
+
+        body_ids = set()
+        for b in self.bodies:
+            for i in (b.id, *b.aliases):
+                if i in body_ids:
+                    raise ValueError(f"two bodies answer to the id {i!r}")
+                body_ids.add(i)
+            owned = {}
+            for s in b.sections:
+                unique("section", s.id)
+                for f in s.functions:
+                    if f in owned:
+                        raise ValueError(f"function {f!r} is owned by sections {owned[f]!r} and {s.id!r} of body {b.id!r}")
+                    owned[f] = s.id
+                for m in s.staff:
+                    unique("staff member", m.id)
+                if sum(m.post == "head" for m in s.staff) > 1:
+                    raise ValueError(f"section {s.id!r} has more than one head")
+            for lv, lid in b.leaders.items():
+                if lid not in self.leaders:
+                    raise ValueError(f"body {b.id!r}: level {lv!r} is held by unknown leader {lid!r}")
+        for lv, lid in self.above.items():
+            if lid not in self.leaders:
+                raise ValueError(f"above: level {lv!r} is held by unknown leader {lid!r}")
+        for w in self.windows:
+            unique("window", w.id)
+            for sv in w.services:
+                bid, _, fn = sv.partition("/")
+                try:
+                    self.owner(bid, fn)
+                except KeyError as e:
+                    raise ValueError(f"window {w.id!r}: {e.args[0]}") from None
+        in_combo = set()
+        for c in self.combos:
+            unique("combo", c.id)
+            for b in c.bodies:
+                if b not in body_ids:
+                    raise ValueError(f"combo {c.id!r}: unknown body {b!r}")
+                if b in in_combo:
+                    raise ValueError(f"body {b!r} is in two combos")
+                in_combo.add(b)
+
     # ---- counts used by the structural claims --------------------------------------------
     def counts(self) -> dict[str, float]:
         secs = [s for _, s in self.sections() if s.kind not in ("squad",)]
