@@ -13,7 +13,7 @@ import mesa
 
 class Job:
     """One piece of work waiting in a queue or in someone's hands."""
-    __slots__ = ("task", "step", "hours", "enq", "queue", "then", "activity", "lend_pending")
+    __slots__ = ("task", "step", "hours", "enq", "queue", "then", "activity", "h0")
 
     def __init__(self, task, step, hours, activity, then=None):
         self.task = task
@@ -23,7 +23,7 @@ class Job:
         self.queue = None
         self.then = then  # a dispatch job carries the work job it hands out
         self.activity = activity
-        self.lend_pending = False
+        self.h0 = 0.0  # the queue's halt clock when the job joined it (see WorkQueue.clock)
 
 
 class Staff(mesa.Agent):

@@ -156,9 +156,16 @@ class OfficeModel(mesa.Model):
             m.able_queues = m.own_queues + m.help_queues
             for q in m.able_queues:
                 q.present += 1
+        # 借调: who may be lent to a halted queue of each function (skilled, any body but the queue's)
+        self._lend_open: dict[str, dict[WorkQueue, None]] = {}
+        self._skilled: dict[str, list[Staff]] = {}
         if st.lending_delay_hours is not None:
             for q in self.queues.values():
                 q.lendable = q.function not in (HEAD, COORD)
+            for m in self.staff:
+                for f, p in m.skills.items():
+                    if p > 0:
+                        self._skilled.setdefault(f, []).append(m)
         self.staff_by_id = {m.sid: m for m in self.staff}
         # per (section, function): its queue, its head's queue and the head's time to hand one item out
         d = self.params.size_costs.dispatch_hours
@@ -379,10 +386,8 @@ class OfficeModel(mesa.Model):
                     self._start(m, job)
                     return
         self.backlog += 1
-        if q.wait(job, self.now):
-            if q.lendable and not job.lend_pending:
-                job.lend_pending = True
-                self._schedule(self.now + self.structure.lending_delay_hours, self._lend, job)
+        if q.wait(job, self.now) and q.lendable:
+            self._halted_lendable(q)
 
     def _idle(self, people):
         """An idle present person from ``people``, drawn at random (dispatch stream) if several."""
@@ -399,26 +404,60 @@ class OfficeModel(mesa.Model):
             return first
         return many[int(self.rng_dispatch.random() * len(many))]
 
-    def _lend(self, job):
-        """借调 after paperwork: someone with the skill from another body takes the halted job."""
-        job.lend_pending = False
-        q = job.queue
-        if job not in q.jobs or q.present > 0:
-            return
+    # ---- 借调 lending across bodies ------------------------------------------------------------
+    def _halted_lendable(self, q: WorkQueue):
+        """A lendable queue halts: the paperwork for a secondment starts (once per absence of all its
+        able people); once it is through, idle skilled staff of other bodies take the work."""
+        if q.lend_state is None:
+            q.lend_state = "paperwork"
+            self._schedule(self.now + self.structure.lending_delay_hours, self._lend_open_now, (q, q.lend_token))
+        elif q.lend_state == "open":
+            self._lend_to(q)
+
+    def _lend_open_now(self, arg):
+        """The paperwork is through: the queue is open to lenders until someone able is back."""
+        q, token = arg
+        if token != q.lend_token:
+            return  # someone able came back before the paperwork was through
+        q.lend_state = "open"
+        self._lend_open.setdefault(q.function, {})[q] = None
+        self._lend_to(q)
+
+    def _lend_to(self, q: WorkQueue):
+        """Idle skilled staff of other bodies take the queue's oldest jobs, one each."""
         body = self.section_info[q.section]["body"]
-        idle = [m for m in self.staff if m.job is None and m.present and m.body != body and m.skills.get(q.function, 0) > 0]
-        if not idle:
-            job.lend_pending = True
-            self._schedule(self.now + self.structure.lending_delay_hours, self._lend, job)
-            return
-        who = idle[int(self.rng_dispatch.random() * len(idle))]
-        q.jobs.remove(job)
+        while q.jobs:
+            idle = [m for m in self._skilled.get(q.function, ()) if m.job is None and m.present and m.body != body]
+            if not idle:
+                return
+            self._lend_one(q, idle[int(self.rng_dispatch.random() * len(idle))] if len(idle) > 1 else idle[0])
+
+    def _lend_one(self, q: WorkQueue, who: Staff):
+        job = q.take(self.now)
         self.backlog -= 1
-        job.task.halted += self.now - max(job.enq, q.halt_start)
-        job.task.was_halted = True
-        if not q.jobs:
+        if not q.jobs and q.halt_start is not None:
             q.close_halt(self.now, self.ledgers.halts)
         self._start(who, job)
+
+    def _lend_close(self, q: WorkQueue):
+        """Someone able is back: the secondment (or its paperwork) ends."""
+        q.lend_state = None
+        q.lend_token += 1
+        open_ = self._lend_open.get(q.function)
+        if open_ is not None:
+            open_.pop(q, None)
+            if not open_:
+                del self._lend_open[q.function]
+
+    def _lend_free(self, m: Staff) -> bool:
+        """A free person with nothing of their own takes work from an open halted queue they are skilled for."""
+        for f, qs in self._lend_open.items():
+            if m.skills.get(f, 0) > 0:
+                for q in qs:
+                    if q.jobs and self.section_info[q.section]["body"] != m.body:
+                        self._lend_one(q, m)
+                        return True
+        return False
 
     def _start(self, m: Staff, job: Job):
         m.job = job
@@ -454,6 +493,7 @@ class OfficeModel(mesa.Model):
         for job in hq.jobs:
             if job.then is not None:
                 self.backlog -= 1
+                hq.take(self.now, job)
                 self._enqueue(*job.then)
             else:
                 keep.append(job)
@@ -506,9 +546,11 @@ class OfficeModel(mesa.Model):
                     if q.jobs and (best is None or q.jobs[0].enq < best.jobs[0].enq):
                         best = q
         if best is not None:
-            job = best.jobs.popleft()
+            job = best.take(self.now)
             self.backlog -= 1
             self._start(m, job)
+        elif self._lend_open:
+            self._lend_free(m)
 
     # ---- absences ----------------------------------------------------------------------------
     def _leave(self, person):
@@ -526,6 +568,8 @@ class OfficeModel(mesa.Model):
                     self._release_dispatch(q)
                 if q.jobs and q.halt_start is None:
                     q.open_halt(self.now)
+                    if q.lendable:
+                        self._halted_lendable(q)
         for job in in_hand:
             q = job.queue
             job.enq = self.now
@@ -534,7 +578,8 @@ class OfficeModel(mesa.Model):
                 self._start(who, job)
             else:
                 self.backlog += 1
-                q.wait(job, self.now, front=True)
+                if q.wait(job, self.now, front=True) and q.lendable:
+                    self._halted_lendable(q)
 
     def _back(self, person):
         person.present = True
@@ -544,8 +589,11 @@ class OfficeModel(mesa.Model):
             return
         for q in person.able_queues:
             q.present += 1
-            if q.present == 1 and q.halt_start is not None:
-                q.close_halt(self.now, self.ledgers.halts)
+            if q.present == 1:
+                if q.halt_start is not None:
+                    q.close_halt(self.now, self.ledgers.halts)
+                if q.lend_state is not None:
+                    self._lend_close(q)
         self._next(person)
 
     # ---- leaders -----------------------------------------------------------------------------

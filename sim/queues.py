@@ -15,7 +15,7 @@ COORD = "(coordination)"
 
 class WorkQueue:
     __slots__ = ("section", "function", "jobs", "primary", "helpers", "present", "halt_start", "halt_tasks",
-                 "lendable")
+                 "halted_before", "lendable", "lend_state", "lend_token")
 
     def __init__(self, section, function):
         self.section = section
@@ -26,11 +26,22 @@ class WorkQueue:
         self.present = 0
         self.halt_start = None
         self.halt_tasks = 0
-        self.lendable = False  # other bodies' staff may be lent here, after paperwork
+        self.halted_before = 0.0  # hours halted in halts already closed
+        self.lendable = False  # other bodies' staff may be lent here, after paperwork (sim.lending)
+        self.lend_state = None  # None, "paperwork" or "open" (lenders may take work)
+        self.lend_token = 0  # bumps when someone able returns: pending paperwork is void
+
+    def clock(self, now) -> float:
+        """Hours this queue has been halted up to ``now``. A job's halted time is the clock's advance
+        while it waited: O(1) per job, where ending a halt once walked every waiting job."""
+        if self.halt_start is None:
+            return self.halted_before
+        return self.halted_before + (now - self.halt_start)
 
     def wait(self, job, now, front=False):
         """Queue ``job`` (at the front for work handed back); open a halt or count it in one if nobody
         able is present. Returns True when the job waits in a halt."""
+        job.h0 = self.clock(now)
         if front:
             self.jobs.appendleft(job)
         else:
@@ -43,17 +54,26 @@ class WorkQueue:
             self.halt_tasks += 1
         return True
 
+    def take(self, now, job=None):
+        """The oldest job (or ``job``, which the caller already removed), its task charged the halted
+        hours it waited through."""
+        if job is None:
+            job = self.jobs.popleft()
+        halted = self.clock(now) - job.h0
+        if halted > 0:
+            task = job.task
+            task.halted += halted
+            task.was_halted = True
+        return job
+
     def open_halt(self, now):
         self.halt_start = now
         self.halt_tasks = len(self.jobs)
 
     def close_halt(self, now, ledger):
-        """End the halt: every job still waiting was blocked since it came (or since the halt began)."""
+        """End the halt; the waiting jobs' halted hours are settled when they are taken."""
         start = self.halt_start
-        for job in self.jobs:
-            t = job.task
-            t.halted += now - (job.enq if job.enq > start else start)
-            t.was_halted = True
+        self.halted_before += now - start
         ledger.append((self.section, self.function, start, now, now - start, self.halt_tasks))
         self.halt_start = None
         self.halt_tasks = 0
