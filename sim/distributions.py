@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from .errors import InputError
 
 KINDS = ("fixed", "exponential", "lognormal", "gamma", "uniform", "triangular")
+MAX_HOURS = 1e6  # assumption: a duration beyond ~500 working years is a typo (and would overflow the clock's meaning)
+MIN_CV, MAX_CV = 1e-3, 100.0  # assumption: gamma's shape is 1/cv^2, so cv 1e-200 divides by zero; 1e-3 is already fixed
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ def parse_dist(value, file, path, *, allow_zero=True) -> Dist:
     if isinstance(value, bool):
         raise InputError(file, path, "expected a number of hours or a distribution mapping, got a boolean")
     if isinstance(value, (int, float)):
+        if not math.isfinite(value) or value > MAX_HOURS:
+            raise InputError(file, path, f"expected a finite number of hours up to {MAX_HOURS:,}, got {value}")
         if value < 0 or (value == 0 and not allow_zero):
             raise InputError(file, path, f"must be {'>= 0' if allow_zero else '> 0'}, got {value}")
         return Dist("fixed", float(value))
@@ -72,8 +76,10 @@ def parse_dist(value, file, path, *, allow_zero=True) -> Dist:
         v = value.get(key, default)
         if v is None:
             raise InputError(file, f"{path}.{key}", f"required for dist {kind!r}")
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v):
-            raise InputError(file, f"{path}.{key}", f"expected a number, got {v!r}")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise InputError(file, f"{path}.{key}", f"expected a finite number, got {v!r}")
+        if v > MAX_HOURS:
+            raise InputError(file, f"{path}.{key}", f"must be <= {MAX_HOURS:,}, got {v}")
         if v < 0:
             raise InputError(file, f"{path}.{key}", f"must be >= 0, got {v}")
         return float(v)
@@ -91,8 +97,8 @@ def parse_dist(value, file, path, *, allow_zero=True) -> Dist:
         raise InputError(file, f"{path}.mean", "must be > 0")
     cv = num("cv", 1.0 if kind == "exponential" else 0.0)
     if kind in ("lognormal", "gamma"):
-        if cv <= 0:
-            raise InputError(file, f"{path}.cv", f"must be > 0 for dist {kind!r}")
+        if not MIN_CV <= cv <= MAX_CV:
+            raise InputError(file, f"{path}.cv", f"must be between {MIN_CV} and {MAX_CV} for dist {kind!r}, got {cv}")
         if mean <= 0:
             raise InputError(file, f"{path}.mean", f"must be > 0 for dist {kind!r}")
     return Dist(kind, mean, cv)

@@ -1,11 +1,51 @@
 """One error type for bad input, so the CLI can report it in one line and exit non-zero."""
+from __future__ import annotations
+
+# the name of one item of each list a scenario holds, for "workflow #3 'exam', step 4"
+_ITEM = {"workflows": "workflow", "steps": "step", "bodies": "body", "sections": "section", "staff": "staff member",
+         "leaders": "leader", "windows": "window", "combos": "combo", "reforms": "reform", "services": "service",
+         "functions": "function", "weekly_profile": "weekday", "structures": "structure"}
 
 
 class InputError(ValueError):
-    """Bad scenario, experiment file or argument: names the file, the field path and the reason."""
+    """Bad scenario, experiment file or argument: names the file, the field path and the reason.
 
-    def __init__(self, file, field, reason):
+    ``where`` says the same place for a reader: list items counted from 1, with their ids."""
+
+    def __init__(self, file, field, reason, where: str | None = None):
         self.file = str(file) if file is not None else "<input>"
         self.field = field or "<root>"
         self.reason = reason
-        super().__init__(f"{self.file}: {self.field}: {reason}")
+        self.where = where
+        place = f"{self.field} ({where})" if where else self.field
+        super().__init__(f"{self.file}: {place}: {reason}")
+
+    def described(self, raw) -> "InputError":
+        """The same error with ``where`` read off the document ``raw`` the dotted path points into."""
+        if self.where is not None:
+            return self
+        where = describe(raw, self.field)
+        return InputError(self.file, self.field, self.reason, where) if where else self
+
+
+def describe(raw, path: str) -> str | None:
+    """``workload.workflows.2.steps.3.hours`` -> ``workflow #3 'recruitment_exam', step 4``: what a
+    person reading the file counts (from 1) and sees (ids), for the dotted path a program uses."""
+    parts, node, key, out = str(path).split("."), raw, None, []
+    for p in parts:
+        if isinstance(node, list) and p.isdigit() and int(p) < len(node):
+            node = node[int(p)]
+            label = f"{_ITEM.get(key, 'item')} #{int(p) + 1}"
+            if isinstance(node, dict) and isinstance(node.get("id"), (str, int)) and not isinstance(node.get("id"), bool):
+                label += f" {str(node['id'])!r}"
+            elif isinstance(node, dict) and len(node) == 1 and key == "reforms":
+                label += f" {next(iter(node))}"
+            out.append(label)
+        elif isinstance(node, dict) and p in node:
+            if key == "structures":
+                out.append(f"structure {p!r}")
+            node = node[p]
+        else:
+            break
+        key = p
+    return ", ".join(out) or None

@@ -23,6 +23,13 @@ from .yamlfile import read_yaml
 
 SCENARIO_DIR = Path(__file__).with_name("scenarios")
 
+# Bounds that turn an absurd size into a clear error instead of a MemoryError or a run that never ends.
+MAX_HORIZON_DAYS = 50_000  # assumption: about 200 working years, far beyond any reform question
+MAX_RATE_PER_DAY = 1e6  # assumption: a whole province's service platform takes fewer cases a day
+MAX_EXPECTED_TASKS = 50_000_000  # assumption: about 20 GB of task records; a sweep asks for far fewer
+MAX_LOAD_FACTOR = 100.0  # assumption: 100x today's workload is a typo, not a scenario
+MAX_ABSENCES_PER_YEAR = 1000.0  # assumption: four episodes a working day per person is a typo
+
 
 @dataclass
 class Scenario:
@@ -163,6 +170,14 @@ def _substitute(node, variables, r, path="variables"):
 
 
 def parse_scenario(raw, file="<python>") -> Scenario:
+    """A validated scenario from the mapping a file holds; errors say where in the file's own terms."""
+    try:
+        return _parse_scenario(raw, file)
+    except InputError as e:
+        raise e.described(raw) from None
+
+
+def _parse_scenario(raw, file) -> Scenario:
     r = _Reader(file)
     top = r.mapping(raw, "<root>", allowed=("name", "description", "variables", "calendar", "horizon_days",
                                             "warmup_days", "structures", "workload", "params"),
@@ -172,13 +187,18 @@ def parse_scenario(raw, file="<python>") -> Scenario:
     cal_raw = r.mapping(body.get("calendar", {}) or {}, "calendar", allowed=("hours_per_day", "days_per_week"))
     calendar = WorkCalendar(r.number(cal_raw.get("hours_per_day", 8), "calendar.hours_per_day", strict=True, high=24),
                             r.number(cal_raw.get("days_per_week", 5), "calendar.days_per_week", low=1, integer=True, high=7))
-    horizon = r.number(body.get("horizon_days", 250), "horizon_days", strict=True, integer=True)
+    horizon = r.number(body.get("horizon_days", 250), "horizon_days", strict=True, integer=True, high=MAX_HORIZON_DAYS)
     warmup = r.number(body.get("warmup_days", 0), "warmup_days", integer=True)
     if warmup >= horizon:
         raise r.err("warmup_days", f"must be less than horizon_days ({horizon}), got {warmup}")
     structures = _parse_structures(r, body["structures"])
     workload = _parse_workload(r, body["workload"], calendar)
     params = _parse_params(r, body.get("params", {}) or {})
+    expected = sum(w.rate_per_day * max(w.weekly_profile or (1.0,)) for w in workload.workflows) \
+        * workload.load_factor * horizon
+    if expected > MAX_EXPECTED_TASKS:
+        raise r.err("workload", f"asks for about {expected:,.0f} tasks over {horizon} days (rate_per_day x load_factor "
+                                f"x horizon_days); the bound is {MAX_EXPECTED_TASKS:,}")
     for sname, st in structures.items():
         _check_workload_fits(r, workload, st, sname)
     return Scenario(name=str(body.get("name", Path(str(file)).stem)), description=str(body.get("description", "")),
@@ -254,12 +274,12 @@ def _parse_structure(r, spec, path, name):
             raise r.err(p, f"unknown leader {lid!r} (declared in {path}.leaders: {', '.join(leaders) or 'none'})")
         return lid
 
-    bodies, seen_sections, seen_staff = [], set(), set()
+    bodies, seen_bodies, seen_sections, seen_staff = [], set(), set(), set()
     for bi, b in enumerate(r.seq(spec["bodies"], f"{path}.bodies")):
         bp = f"{path}.bodies.{bi}"
         r.mapping(b, bp, allowed=("id", "name", "leaders", "sections", "direct_handling"), required=("id", "sections"))
         bid = r.text(b["id"], f"{bp}.id")
-        if any(x.id == bid for x in bodies):
+        if bid in seen_bodies:
             raise r.err(f"{bp}.id", f"duplicate body id {bid!r}")
         blead = {str(k): leader_ref(v, f"{bp}.leaders.{k}") for k, v in r.mapping(b.get("leaders", {}) or {}, f"{bp}.leaders").items()}
         sections, owned = [], {}
@@ -300,6 +320,7 @@ def _parse_structure(r, spec, path, name):
                 raise r.err(f"{sp}.staff", "a section has at most one head")
             sections.append(Section(sid, str(s.get("name", sid)), kind, funcs, staff,
                                     [str(x) for x in s.get("nameplates", []) or []]))
+        seen_bodies.add(bid)
         bodies.append(Body(bid, str(b.get("name", bid)), sections, blead, bool(b.get("direct_handling", False))))
     above = {str(k): leader_ref(v, f"{path}.above.{k}") for k, v in r.mapping(spec.get("above", {}) or {}, f"{path}.above").items()}
     st = Structure(name, bodies, leaders, above)
@@ -334,20 +355,22 @@ def _parse_structure(r, spec, path, name):
 # ---- workload --------------------------------------------------------------------------------
 def _parse_workload(r, raw, calendar):
     r.mapping(raw, "workload", allowed=("load_factor", "workflows"), required=("workflows",))
-    wl = Workload(load_factor=r.number(raw.get("load_factor", 1.0), "workload.load_factor"))
+    wl = Workload(load_factor=r.number(raw.get("load_factor", 1.0), "workload.load_factor", high=MAX_LOAD_FACTOR))
+    ids = set()
     for i, w in enumerate(r.seq(raw["workflows"], "workload.workflows")):
         p = f"workload.workflows.{i}"
         r.mapping(w, p, allowed=("id", "name", "body", "rate_per_day", "weekly_profile", "steps"),
                   required=("id", "body", "rate_per_day", "steps"))
         wid = r.text(w["id"], f"{p}.id")
-        if any(x.id == wid for x in wl.workflows):
+        if wid in ids:
             raise r.err(f"{p}.id", f"duplicate workflow id {wid!r}")
+        ids.add(wid)
         profile = None
         if w.get("weekly_profile") is not None:
             prof = r.seq(w["weekly_profile"], f"{p}.weekly_profile")
             if len(prof) != calendar.days_per_week:
                 raise r.err(f"{p}.weekly_profile", f"needs one factor per working day ({calendar.days_per_week}), got {len(prof)}")
-            profile = tuple(r.number(x, f"{p}.weekly_profile.{j}") for j, x in enumerate(prof))
+            profile = tuple(r.number(x, f"{p}.weekly_profile.{j}", high=MAX_LOAD_FACTOR) for j, x in enumerate(prof))
         steps = []
         for j, s in enumerate(r.seq(w["steps"], f"{p}.steps")):
             sp = f"{p}.steps.{j}"
@@ -367,7 +390,7 @@ def _parse_workload(r, raw, calendar):
         if not steps:
             raise r.err(f"{p}.steps", "a workflow needs at least one step")
         wl.workflows.append(Workflow(wid, str(w.get("name", wid)), r.text(w["body"], f"{p}.body"),
-                                     r.number(w["rate_per_day"], f"{p}.rate_per_day"), steps, profile))
+                                     r.number(w["rate_per_day"], f"{p}.rate_per_day", high=MAX_RATE_PER_DAY), steps, profile))
     return wl
 
 
@@ -378,6 +401,7 @@ def _check_workload_fits(r, wl, st, sname):
     """Every step must be doable in every structure: its function owned, its level filled."""
     from .routing import resolve_approver  # local: routing needs the structure module only
     bodies = st.body_ids()
+    skilled = {f for _, _, m in st.staff() for f, v in m.skills.items() if v > 0}  # one pass: 4,000 workflows stay linear
     for i, w in enumerate(wl.workflows):
         p = f"workload.workflows.{i}"
         if w.body not in bodies:
@@ -397,7 +421,7 @@ def _check_workload_fits(r, wl, st, sname):
                 last_section = st.owner(b, s.function)
             except KeyError as e:
                 raise r.err(f"{p}.steps.{j}.{s.kind}", f"{e.args[0]} in structure {sname!r}") from None
-            if not any(m.skills.get(s.function, 0) > 0 for _, _, m in st.staff()):
+            if s.function not in skilled:
                 raise r.err(f"{p}.steps.{j}.{s.kind}", f"nobody in structure {sname!r} has the skill {s.function!r}")
 
 
@@ -447,6 +471,6 @@ def _absences(r, raw, path):
     for kind, spec in raw.items():
         kp = f"{path}.{kind}"
         r.mapping(spec, kp, allowed=("rate_per_year", "days"), required=("rate_per_year", "days"))
-        out[str(kind)] = AbsenceKind(r.number(spec["rate_per_year"], f"{kp}.rate_per_year"),
+        out[str(kind)] = AbsenceKind(r.number(spec["rate_per_year"], f"{kp}.rate_per_year", high=MAX_ABSENCES_PER_YEAR),
                                      parse_dist(spec["days"], r.file, f"{kp}.days", allow_zero=False))
     return out
