@@ -11,13 +11,23 @@ import pandas as pd
 from .compare import compare
 from .errors import InputError
 from .run import run
-from .scenario import available, load_scenario
+from .scenario import MAX_HORIZON_DAYS, available, load_scenario
+
+MAX_REPLICATIONS = 10_000  # assumption: CIs stop narrowing usefully long before; 1e9 would only exhaust memory
 
 LEDGERS = ("tasks", "staff", "halts", "timeseries", "events", "leaders", "absences")  # what ``run --out`` writes
-SHOWN = ("tasks_completed", "mean_cycle_days", "p90_cycle_hours", "steps_per_task", "coordination_steps_per_task",
+SHOWN = ("tasks_arrived", "tasks_completed", "tasks_unfinished", "mean_age_unfinished_days", "mean_cycle_days", "p90_cycle_hours", "steps_per_task", "coordination_steps_per_task",
          "handoffs_per_task", "approval_levels_per_task", "mean_wait_hours", "halts_per_1000_staff_days",
          "share_tasks_halted", "util_mean", "util_cv", "idle_share", "overloaded_share", "window_visits_per_service",
          "trips_per_service")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line (no usage block) naming the option, exit 2."""
+
+    def error(self, message):
+        print(f"error: command line: {self.prog}: {message}", file=sys.stderr)
+        sys.exit(2)
 
 
 def _positive_int(text):
@@ -28,6 +38,16 @@ def _positive_int(text):
     if v <= 0:
         raise argparse.ArgumentTypeError(f"must be > 0, got {v}")
     return v
+
+
+def _bounded(high):
+    """A positive whole number up to ``high`` (a bound, not a MemoryError, for 1e9 replications)."""
+    def parse(text):
+        v = _positive_int(text)
+        if v > high:
+            raise argparse.ArgumentTypeError(f"must be <= {high:,}, got {v}")
+        return v
+    return parse
 
 
 def _nonneg_int(text):
@@ -76,10 +96,11 @@ def cmd_run(a):
         if name not in sc.structures:
             raise InputError(sc.file, "--structure", f"unknown structure {name!r} (defined: {', '.join(sc.structure_names)})")
     root = _out_folder(a.out) if a.out else None
-    cols = {}
+    cols, warnings = {}, {}
     for name in names:
         res = run(sc, structure=name, seed=a.seed, days=a.days, record_events=root is not None)
         cols[name] = res.summary
+        warnings[name] = res.warnings
         if root is not None:
             out = root / name
             out.mkdir(exist_ok=True)
@@ -90,6 +111,15 @@ def cmd_run(a):
     print(table.map(_fmt).to_string())
     if a.out:
         print(f"\nledgers written to {a.out}/<structure>/*.csv")
+    for name, ws in warnings.items():
+        _warn(name, ws)
+
+
+def _warn(structure, warnings):
+    """Warnings go to stderr, one line each, naming the structure: the table alone would look normal."""
+    sys.stdout.flush()
+    for w in warnings:
+        print(f"warning: {structure}: {w}", file=sys.stderr)
 
 
 def cmd_compare(a):
@@ -120,10 +150,12 @@ def cmd_compare(a):
     if out is not None:
         c.metrics.to_csv(out, index=False)
         print(f"\nper-run metrics written to {out}")
+    for s, ws in c.warnings.items():
+        _warn(s, ws)
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m sim", description="Simulate government section structures (模拟测算).")
+    p = _Parser(prog="python -m sim", description="Simulate government section structures (模拟测算).")
     sub = p.add_subparsers(dest="command", required=True)
     scen_help = f"scenario YAML file or embedded name ({', '.join(available())}); default finance_bureau"
     r = sub.add_parser("run", help="run every structure of a scenario once and print its metrics",
@@ -131,7 +163,7 @@ def main(argv=None):
     r.add_argument("scenario", nargs="?", default="finance_bureau", help=scen_help)
     r.add_argument("--structure", help="run only this structure")
     r.add_argument("--seed", type=_nonneg_int, default=1, help="random seed (default 1)")
-    r.add_argument("--days", type=_positive_int, help="working days to simulate (default: the scenario's horizon)")
+    r.add_argument("--days", type=_bounded(MAX_HORIZON_DAYS), help="working days to simulate (default: the scenario's horizon)")
     r.add_argument("--all", action="store_true", help="print every metric")
     r.add_argument("--out", help=f"folder to write the ledgers ({', '.join(LEDGERS)}) as CSV, one subfolder per structure")
     r.set_defaults(func=cmd_run)
@@ -139,9 +171,9 @@ def main(argv=None):
                        description="Run structures of a scenario on the same seeds and print paired differences.")
     c.add_argument("scenario", nargs="?", default="finance_bureau", help=scen_help)
     c.add_argument("--structures", nargs="+", help="structures to compare, baseline first (default: all)")
-    c.add_argument("--replications", type=_positive_int, default=10, help="replications (default 10)")
+    c.add_argument("--replications", type=_bounded(MAX_REPLICATIONS), default=10, help="replications (default 10)")
     c.add_argument("--seed", type=_nonneg_int, default=1, help="master seed (default 1)")
-    c.add_argument("--days", type=_positive_int, help="working days to simulate")
+    c.add_argument("--days", type=_bounded(MAX_HORIZON_DAYS), help="working days to simulate")
     c.add_argument("--out", help="CSV file for the per-run metrics")
     c.set_defaults(func=cmd_compare)
     a = p.parse_args(argv)

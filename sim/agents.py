@@ -91,6 +91,7 @@ class Task(mesa.Agent):
     was_halted = False
     last_loc = None
     last_visit_day = -1
+    tray_at = 0.0  # when the task last reached a leader's in-tray
 
     def __init__(self, model, number, wf_index, arrival, route, hours, uniforms):
         super().__init__(model)

@@ -6,7 +6,7 @@ replications) is what a claim is judged on.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,7 @@ class Comparison:
     metrics: pd.DataFrame  # structure, replication, seed, metrics...
     summary: pd.DataFrame  # structure, metric, mean, ci_low, ci_high, n
     differences: pd.DataFrame  # metric, structure, baseline, mean_diff, ci_low, ci_high, n
+    warnings: dict = field(default_factory=dict)  # structure -> warnings of any replication (sim.diagnostics)
 
 
 def compare(scenario: Scenario | str | None = None, *, structures: list[str] | None = None, replications: int = 10,
@@ -48,12 +49,15 @@ def compare(scenario: Scenario | str | None = None, *, structures: list[str] | N
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     sc = sc.with_overrides(overrides)
     structures = list(structures or sc.structure_names)
-    rows = []
+    rows, warnings = [], {}
     for r, s in enumerate(replication_seeds(seed, replications)):
         for name in structures:
             res = run(sc, structure=name, seed=s, days=days, record_events=False)
             rows.append({"structure": name, "replication": r, "seed": s, **{m: res.summary[m] for m in metrics}})
-    return summarise_runs(pd.DataFrame(rows), structures, metrics)
+            warnings.setdefault(name, {}).update(dict.fromkeys(res.warnings))
+    out = summarise_runs(pd.DataFrame(rows), structures, metrics)
+    out.warnings = {k: list(v) for k, v in warnings.items() if v}
+    return out
 
 
 def summarise_runs(df: pd.DataFrame, structures: list[str], metrics=METRICS) -> Comparison:

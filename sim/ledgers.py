@@ -6,7 +6,7 @@ start, end), so a ledger can go straight into PM4Py or Disco.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,8 @@ EVENT_COLUMNS = ["case", "activity", "resource", "section", "start", "end"]
 SERIES_COLUMNS = ["day", "wip", "backlog"]
 ABSENCE_COLUMNS = ["person", "kind", "start", "end"]
 
-METRICS = ("tasks_arrived", "tasks_completed", "mean_cycle_hours", "median_cycle_hours", "p90_cycle_hours",
+METRICS = ("tasks_arrived", "tasks_completed", "tasks_unfinished", "share_unfinished", "mean_age_unfinished_days",
+           "mean_cycle_hours", "median_cycle_hours", "p90_cycle_hours",
            "mean_cycle_days", "steps_per_task", "work_steps_per_task", "coordination_steps_per_task",
            "handoffs_per_task", "cross_body_handoffs_per_task", "approval_levels_per_task", "mean_wait_hours",
            "mean_halted_hours", "halts_per_1000_staff_days", "share_tasks_halted", "util_mean", "util_cv",
@@ -47,7 +48,7 @@ class Ledgers:
                            t.approvals, steps, max(cycle - t.touch, 0.0), t.halted, t.was_halted, t.visits,
                            t.material_sets, t.trips, cycle, cycle / hpd))
 
-    def frames(self, model) -> "RunResult":
+    def frames(self, model, unfinished_ages=()) -> "RunResult":
         names = [wf.id for wf in model.scenario.workload.workflows]
         tasks = pd.DataFrame(self.tasks, columns=TASK_COLUMNS)
         tasks["workflow"] = pd.Categorical.from_codes(tasks["workflow"].to_numpy(dtype=int), categories=names) \
@@ -68,7 +69,7 @@ class Ledgers:
         absences = pd.DataFrame(self.absences, columns=ABSENCE_COLUMNS).sort_values(["person", "start"], ignore_index=True)
         arrived = sum(1 for t in model._arr_t[: model._arr_i] if t >= model.warmup)
         summary = summarise(tasks, staff, halts, arrived=arrived, warmup=model.warmup, horizon=model.horizon,
-                            hpd=model.hpd)
+                            hpd=model.hpd, unfinished_ages=unfinished_ages)
         return RunResult(model.structure_name, model.seed, summary, tasks, staff, halts, series, events, leaders, absences)
 
 
@@ -84,6 +85,7 @@ class RunResult:
     events: pd.DataFrame
     leaders: pd.DataFrame
     absences: pd.DataFrame
+    warnings: list = field(default_factory=list)  # what makes this run's table misleading (sim.diagnostics)
 
 
 def gini(x) -> float:
@@ -95,8 +97,12 @@ def gini(x) -> float:
     return float((2 * np.arange(1, n + 1) - n - 1).dot(x) / (n * x.sum()))
 
 
-def summarise(tasks, staff, halts, *, arrived, warmup, horizon, hpd) -> dict:
-    """Per-run metrics over tasks that arrived after the warm-up and were finished by the horizon."""
+def summarise(tasks, staff, halts, *, arrived, warmup, horizon, hpd, unfinished_ages=()) -> dict:
+    """Per-run metrics over tasks that arrived after the warm-up and were finished by the horizon,
+    beside the count and mean age of those still unfinished (the finished mean alone hides a backlog).
+
+    Utilisation is busy hours / hours present (absences excluded); idle and overloaded shares are
+    of staff whose utilisation so defined is below ``IDLE_BELOW`` / above ``OVERLOADED_ABOVE``."""
     done = tasks[tasks["arrival"] >= warmup]
     n = len(done)
     cyc = done["cycle_hours"].to_numpy()
@@ -112,6 +118,9 @@ def summarise(tasks, staff, halts, *, arrived, warmup, horizon, hpd) -> dict:
     return {
         "tasks_arrived": float(arrived),
         "tasks_completed": float(n),
+        "tasks_unfinished": float(len(unfinished_ages)),
+        "share_unfinished": len(unfinished_ages) / (n + len(unfinished_ages)) if n + len(unfinished_ages) else float("nan"),
+        "mean_age_unfinished_days": float(np.mean(unfinished_ages) / hpd) if len(unfinished_ages) else float("nan"),
         "mean_cycle_hours": float(cyc.mean()) if n else float("nan"),
         "median_cycle_hours": float(np.median(cyc)) if n else float("nan"),
         "p90_cycle_hours": float(np.quantile(cyc, 0.9)) if n else float("nan"),

@@ -17,6 +17,7 @@ import mesa
 import numpy as np
 
 from .agents import Job, Leader, Staff, Task
+from .diagnostics import diagnose
 from .ledgers import Ledgers
 from .queues import COORD, HEAD, WorkQueue
 from .routing import compile_route
@@ -61,6 +62,7 @@ class OfficeModel(mesa.Model):
         self.cal = sc.calendar
         self.hpd = sc.calendar.hours_per_day
         self.days = int(days if days is not None else sc.horizon_days)
+        sc.check_days(self.days)
         self.horizon = self.days * self.hpd
         self.warmup = min(sc.warmup_days, max(self.days - 1, 0)) * self.hpd
         p = sc.params
@@ -599,6 +601,7 @@ class OfficeModel(mesa.Model):
     # ---- leaders -----------------------------------------------------------------------------
     def _to_tray(self, arg):
         task, step = arg
+        task.tray_at = self.now
         self.leaders[step.leader].tray.append(task)
 
     def _session(self, day):
@@ -640,5 +643,8 @@ class OfficeModel(mesa.Model):
             if not person.present:
                 person.absent_hours += max(self.horizon - max(person.absent_since, self.warmup), 0.0)
                 person.present = True
-        self._finished = self.ledgers.frames(self)
-        return self._finished
+        unfinished = [self.horizon - t.arrival for t in self._agents_by_type.get(Task, ()) if t.arrival >= self.warmup]
+        res = self.ledgers.frames(self, unfinished)
+        res.warnings = diagnose(self, res.summary)
+        self._finished = res
+        return res

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -29,6 +30,7 @@ MAX_RATE_PER_DAY = 1e6  # assumption: a whole province's service platform takes 
 MAX_EXPECTED_TASKS = 50_000_000  # assumption: about 20 GB of task records; a sweep asks for far fewer
 MAX_LOAD_FACTOR = 100.0  # assumption: 100x today's workload is a typo, not a scenario
 MAX_ABSENCES_PER_YEAR = 1000.0  # assumption: four episodes a working day per person is a typo
+MAX_STAFF_PER_ENTRY = 100_000  # assumption: more people than a province employs in one roster line is a typo
 
 
 @dataclass
@@ -47,6 +49,15 @@ class Scenario:
     @property
     def structure_names(self) -> list[str]:
         return list(self.structures)
+
+    def check_days(self, days: int, field: str = "days") -> None:
+        """``InputError`` if a run of ``days`` working days is beyond the bounds (see MAX_*)."""
+        if days > MAX_HORIZON_DAYS:
+            raise InputError(self.file, field, f"must be <= {MAX_HORIZON_DAYS:,} working days, got {days}")
+        expected = self.workload.expected_tasks(days)
+        if expected > MAX_EXPECTED_TASKS:
+            raise InputError(self.file, field, f"asks for about {expected:,.0f} tasks over {days} days (rate_per_day x "
+                                               f"load_factor x days); the bound is {MAX_EXPECTED_TASKS:,}")
 
     def with_overrides(self, overrides: dict | None) -> "Scenario":
         """A copy with dotted-path values replaced (``params.approval.item_hours``), re-validated."""
@@ -194,8 +205,7 @@ def _parse_scenario(raw, file) -> Scenario:
     structures = _parse_structures(r, body["structures"])
     workload = _parse_workload(r, body["workload"], calendar)
     params = _parse_params(r, body.get("params", {}) or {})
-    expected = sum(w.rate_per_day * max(w.weekly_profile or (1.0,)) for w in workload.workflows) \
-        * workload.load_factor * horizon
+    expected = workload.expected_tasks(horizon)
     if expected > MAX_EXPECTED_TASKS:
         raise r.err("workload", f"asks for about {expected:,.0f} tasks over {horizon} days (rate_per_day x load_factor "
                                 f"x horizon_days); the bound is {MAX_EXPECTED_TASKS:,}")
@@ -212,6 +222,8 @@ def _parse_structures(r, raw):
     if not raw:
         raise r.err("structures", "at least one structure is needed")
     out: dict[str, Structure] = {}
+    for name in raw:
+        _check_folder_name(r, name, f"structures.{name}")
     pending = dict(raw)
     while pending:
         progressed = False
@@ -234,6 +246,17 @@ def _parse_structures(r, raw):
         if not progressed:
             raise r.err(f"structures.{next(iter(pending))}.from", "structures derive from each other in a cycle")
     return {k: out[str(k)] for k in raw}
+
+
+_UNSAFE = re.compile(r"[/\\:*?\"<>|\x00-\x1f]")
+
+
+def _check_folder_name(r, name, path):
+    """Structure names become folder names (``run --out``, sweeps): a name may not leave the folder."""
+    text = str(name)
+    if isinstance(name, bool) or not text.strip() or text.startswith(".") or _UNSAFE.search(text) or len(text) > 100:
+        raise r.err(path, f"structure name {text!r} cannot be a folder name: use letters, digits, _ or -, "
+                          "no / \\ : or leading dot, at most 100 characters")
 
 
 def _apply_reform_list(r, base, reforms, path, name):
@@ -308,7 +331,7 @@ def _parse_structure(r, spec, path, name):
                 skills = {}
                 for f, pv in r.mapping(m.get("skills", {}) or {}, f"{mp}.skills").items():
                     skills[str(f)] = r.number(pv, f"{mp}.skills.{f}", strict=True, high=5)
-                count = r.number(m.get("count", 1), f"{mp}.count", integer=True, low=0)
+                count = r.number(m.get("count", 1), f"{mp}.count", integer=True, low=0, high=MAX_STAFF_PER_ENTRY)
                 base = r.text(m["id"], f"{mp}.id")
                 ids = [base] if "count" not in m else [f"{base}{k + 1}" for k in range(count)]
                 for k, mid in enumerate(ids):

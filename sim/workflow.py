@@ -45,3 +45,8 @@ class Workflow:
 class Workload:
     workflows: list[Workflow] = field(default_factory=list)
     load_factor: float = 1.0  # multiplies every arrival rate: the "workload" knob of sweeps
+
+    def expected_tasks(self, days: int) -> float:
+        """An upper estimate of the arrivals in ``days`` working days (the busiest weekday's factor)."""
+        per_day = sum(w.rate_per_day * max(w.weekly_profile or (1.0,)) for w in self.workflows)
+        return per_day * self.load_factor * days
