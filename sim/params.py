@@ -30,7 +30,9 @@ class Handoff:
 
 @dataclass(frozen=True)
 class AbsenceKind:
-    rate_per_year: float  # episodes per person per year (250 working days)
+    # the rate of *starting* an episode while present, per year of presence (52 x days_per_week working
+    # days); episodes realised per calendar year are fewer: rate / (1 + rate x mean days / (52 x days_per_week))
+    rate_per_year: float
     days: Dist  # duration in working days
 
 
