@@ -82,7 +82,8 @@ class OfficeModel(mesa.Model):
         self.wip = 0
         self.backlog = 0
         self._build(st)
-        self._routes = [compile_route(st, wf, p) for wf in sc.workload.workflows]
+        owners = st.owners()
+        self._routes = [compile_route(st, wf, p, owners) for wf in sc.workload.workflows]
         self._draws = [[(s.hours.bind(self.rng_work), s.kind == "visit") for s in wf.steps if s.kind != "approve"]
                        for wf in sc.workload.workflows]
         self._has_visits = [any(visit for _, visit in d) for d in self._draws]

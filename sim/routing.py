@@ -99,7 +99,7 @@ def _collapse_approvals(st: Structure, run: list[tuple[str, RouteStep]]):
     return out
 
 
-def compile_route(st: Structure, wf: Workflow, params: Params) -> list[RouteStep]:
+def compile_route(st: Structure, wf: Workflow, params: Params, owners: dict | None = None) -> list[RouteStep]:
     route: list[RouteStep] = []
     last_sec: Section | None = None
     last_body: str | None = None
@@ -123,7 +123,7 @@ def compile_route(st: Structure, wf: Workflow, params: Params) -> list[RouteStep
                 approvals.append((body_id, RouteStep("leader", leader=target, name=name, approval=True)))
             continue
         flush()
-        sec = st.owner(body_id, step.function)
+        sec = owners[(body_id, step.function)] if owners is not None else st.owner(body_id, step.function)
         is_visit = step.kind == "visit"
         if last_sec is not None and sec.id != last_sec.id and not (is_visit and last_was_visit):
             cross = body_id != last_body

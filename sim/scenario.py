@@ -425,6 +425,7 @@ def _check_workload_fits(r, wl, st, sname):
     from .routing import resolve_approver  # local: routing needs the structure module only
     bodies = st.body_ids()
     skilled = {f for _, _, m in st.staff() for f, v in m.skills.items() if v > 0}  # one pass: 4,000 workflows stay linear
+    owners = st.owners()
     for i, w in enumerate(wl.workflows):
         p = f"workload.workflows.{i}"
         if w.body not in bodies:
@@ -440,10 +441,10 @@ def _check_workload_fits(r, wl, st, sname):
                 except KeyError as e:
                     raise r.err(f"{p}.steps.{j}.approve", f"{e.args[0]} in structure {sname!r}") from None
                 continue
-            try:
-                last_section = st.owner(b, s.function)
-            except KeyError as e:
-                raise r.err(f"{p}.steps.{j}.{s.kind}", f"{e.args[0]} in structure {sname!r}") from None
+            last_section = owners.get((b, s.function))
+            if last_section is None:
+                raise r.err(f"{p}.steps.{j}.{s.kind}", f"no section of body {b!r} owns function {s.function!r} "
+                                                        f"in structure {sname!r}")
             if s.function not in skilled:
                 raise r.err(f"{p}.steps.{j}.{s.kind}", f"nobody in structure {sname!r} has the skill {s.function!r}")
 

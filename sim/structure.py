@@ -112,6 +112,11 @@ class Structure:
                 return s
         raise KeyError(f"no section of body {body_id!r} owns function {function!r}")
 
+    def owners(self) -> dict[tuple[str, str], Section]:
+        """(body id or old id, function) -> owning section, built in one pass: for loops over many
+        workflows, where ``owner`` (a scan of the body's sections) per step would be quadratic."""
+        return {(i, f): s for b in self.bodies for s in b.sections for f in s.functions for i in (b.id, *b.aliases)}
+
     def window_of(self, body_id: str, function: str) -> Window | None:
         key = f"{self.body(body_id).id}/{function}"
         return next((w for w in self.windows if key in w.services), None)

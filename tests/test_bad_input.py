@@ -13,6 +13,8 @@ import yaml
 
 import sim
 from sim.__main__ import main
+from scenario_edits import DELETE
+from scenario_edits import mutate as edit
 
 GOOD = """
 horizon_days: 30
@@ -44,22 +46,10 @@ workload:
 params:
   absence: {trip: {rate_per_year: 4, days: 2}}
 """
-DELETE = object()
 
 
 def mutate(path, value):
-    """GOOD with the value at a dotted path replaced (or deleted), as YAML text."""
-    raw = yaml.safe_load(GOOD)
-    node = raw
-    keys = path.split(".")
-    for k in keys[:-1]:
-        node = node[int(k)] if isinstance(node, list) else node[k]
-    last = int(keys[-1]) if isinstance(node, list) else keys[-1]
-    if value is DELETE:
-        del node[last]
-    else:
-        node[last] = value
-    return yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
+    return edit(GOOD, path, value)
 
 
 def reform(item):

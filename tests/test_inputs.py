@@ -4,9 +4,9 @@ import sys
 import textwrap
 
 import pytest
-import yaml
 
 import sim
+from scenario_edits import DELETE, mutate
 
 GOOD = """
 structures:
@@ -29,22 +29,7 @@ params:
 
 
 def _mutate(path, value):
-    raw = yaml.safe_load(GOOD)
-    node = raw
-    keys = path.split(".")
-    for k in keys[:-1]:
-        node = node[int(k)] if isinstance(node, list) else node[k]
-    last = keys[-1]
-    if value is DELETE:
-        del node[last]
-    elif isinstance(node, list):
-        node[int(last)] = value
-    else:
-        node[last] = value
-    return yaml.safe_dump(raw, allow_unicode=True)
-
-
-DELETE = object()
+    return mutate(GOOD, path, value)
 
 CASES = [
     ("negative rate", _mutate("workload.workflows.0.rate_per_day", -1), "workload.workflows.0.rate_per_day", "must be >= 0"),
