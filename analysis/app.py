@@ -10,14 +10,24 @@ Reset to apply them, then Step or ▶. Both structures get the same seed, so the
 and the same people are away on the same days (common random numbers): every difference on the
 screen comes from the structure.
 
-The app logic (``PairModel``, ``Tracker``, ``scenario_overrides``, ``section_view``, the figure
-functions) runs without a browser; tests/test_app.py covers it, tests/test_app_browser.py drives
-the page in Chromium.
+Nothing the browser sends is trusted: a page can send any value for any widget, whatever the widget
+offers. Every input of the page is the app's own (``CheckedSlider``, ``CheckedSelect``,
+``LanguageSwitch``) and hands what arrives to ``take``, which checks it against the input's list or
+range (``check_input``): a refused value leaves the input as it was and shows one short line above
+the figures, never a traceback. The scenario is only ever one of the embedded names: the app reads
+no file the browser names, only the embedded scenarios' own files (``load_embedded``). PairModel
+checks its parameters again (``clean_inputs``) and says in the numbers panel what it replaced.
+
+The app logic (``PairModel``, ``Tracker``, ``clean_inputs``, ``scenario_overrides``, ``section_view``,
+the figure functions) runs without a browser; tests/test_app.py covers it, tests/test_app_browser.py
+drives the page in Chromium.
 """
 from __future__ import annotations
 
 import io
 import math
+import numbers
+import re
 import sys
 from pathlib import Path
 
@@ -37,12 +47,16 @@ import solara  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
-from mesa.visualization import Slider, SolaraViz  # noqa: E402
+import reacton.ipyvuetify as rv  # noqa: E402
+from mesa.visualization import Slider  # noqa: E402
+from mesa.visualization.solara_viz import ModelController, ShowSteps  # noqa: E402
+from mesa.visualization.utils import update_counter  # noqa: E402
 
 import sim  # noqa: E402
 from analysis import style  # noqa: E402
 from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES, t  # noqa: E402
 from sim.errors import InputError  # noqa: E402
+from sim.scenario import SCENARIO_DIR  # noqa: E402
 from sim.ledgers import IDLE_BELOW, OVERLOADED_ABOVE, TASK_COLUMNS, gini  # noqa: E402
 
 
@@ -67,26 +81,165 @@ STATE_COLOURS = {"busy": "#d62728", "idle": "#2ca02c", "absent": "#c7c7c7"}
 WINDOW_DAYS = 10  # the cycle-time plot averages tasks completed in the last WINDOW_DAYS working days
 
 
+MAX_SCENARIO_BYTES = 1_000_000  # an embedded scenario is a few kB; a larger file there is not read
+
+
+def _embedded_files() -> dict[str, Path]:
+    """Embedded scenario name -> its file under sim/scenarios: the only files the app ever reads."""
+    out = {}
+    for name in sim.available():
+        path = SCENARIO_DIR / f"{name}.yaml"
+        if path.is_file() and path.stat().st_size <= MAX_SCENARIO_BYTES:
+            out[name] = path
+        else:
+            print(f"app: skipping scenario {name}: not a regular file of at most {MAX_SCENARIO_BYTES} bytes",
+                  file=sys.stderr)
+    return out
+
+
+def load_embedded(name: str) -> sim.Scenario:
+    """An embedded scenario by its checked name, read from its own file (never from a path it was given)."""
+    return sim.load_scenario(SCENARIO_FILES[name])
+
+
 def _catalogue() -> dict[str, list[str]]:
     """Scenario name -> structure names, for every embedded scenario that loads."""
     out = {}
-    for name in sim.available():
+    for name in SCENARIO_FILES:
         try:
-            out[name] = sim.load_scenario(name).structure_names
+            out[name] = load_embedded(name).structure_names
         except InputError as e:  # a scenario being written elsewhere must not take the app down
             print(f"app: skipping scenario {name}: {e}", file=sys.stderr)
     return out
 
 
+SCENARIO_FILES = _embedded_files()
 CATALOGUE = _catalogue()
 SCENARIOS = list(CATALOGUE)
 DEFAULT_SCENARIO = "finance_bureau" if "finance_bureau" in CATALOGUE else (SCENARIOS[0] if SCENARIOS else None)
 ALL_STRUCTURES = sorted({s for names in CATALOGUE.values() for s in names})
-_default_sc = sim.load_scenario(DEFAULT_SCENARIO) if DEFAULT_SCENARIO else None
+_default_sc = load_embedded(DEFAULT_SCENARIO) if DEFAULT_SCENARIO else None
 DEFAULTS = dict(scenario=DEFAULT_SCENARIO, structure_a=AUTO, structure_b=AUTO, seed=1, absence=1.0,
                 workload=float(_default_sc.workload.load_factor) if _default_sc else 1.0,
                 coord_steps=int(_default_sc.params.handoff.section.steps) if _default_sc else 3,
                 section_size=1.0)
+
+# The sliders' ranges, checked on the server for every value the page sends. ``fallback`` replaces a
+# rejected value when a model is built (None: the scenario's own value); ``label`` is the i18n key.
+SLIDERS = {
+    "seed": dict(min=0, max=99, step=1, kind=int, fallback=1),
+    "absence": dict(min=0.0, max=3.0, step=0.25, kind=float, fallback=1.0),
+    "workload": dict(min=0.5, max=1.5, step=0.05, kind=float, fallback=None),
+    "coord_steps": dict(min=0, max=8, step=1, kind=int, fallback=None),
+    "section_size": dict(min=0.5, max=2.0, step=0.25, kind=float, fallback=1.0),
+}
+# Mesa's play controls, given the same checks (a render interval of 10**9 would step for hours)
+CONTROLS = {
+    "play_interval": dict(min=1, max=500, step=10, kind=int, fallback=150),
+    "render_interval": dict(min=1, max=100, step=1, kind=int, fallback=1),
+}
+RANGES = {**SLIDERS, **CONTROLS}
+SLACK = 1e-9  # a slider step arrives as 1.5000000000000002: within SLACK of a bound is on it
+MAX_ECHO = 40  # characters of a rejected value repeated in a message
+_DEFAULT = object()
+
+
+# ---- checking what the browser sends -----------------------------------------------------------
+def echo(value) -> str:
+    """A rejected value as a message shows it: one line, at most MAX_ECHO characters."""
+    try:
+        text = value if isinstance(value, str) else repr(value)
+    except Exception:  # an int of more than 4300 digits has no repr; an odd object may fail its own
+        text = f"<{type(value).__name__}>"
+    text = re.sub(r"\s+", " ", text)
+    return text if len(text) <= MAX_ECHO else text[: MAX_ECHO - 1] + "…"
+
+
+def short_reason(text: str, limit: int = 120) -> str:
+    """A server-side reason fit for the page: no server paths, one line, at most ``limit`` characters."""
+    for root in sorted({str(SCENARIO_DIR), str(ROOT), str(Path.home())}, key=len, reverse=True):
+        text = text.replace(root + "/", "").replace(root, "")
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(value) -> str:
+    return "scenario_own" if value is None else (f"{value:g}" if isinstance(value, (int, float)) else str(value))
+
+
+def check_slider(name: str, value, fallback=_DEFAULT):
+    """(value to use, None) if ``value`` fits slider ``name`` (a finite number in its range, whole for a
+    whole-number slider), else (``fallback``, (i18n key, fields)); the slider's own fallback by default."""
+    spec = RANGES[name]
+    lo, hi = spec["min"], spec["max"]
+    used = spec["fallback"] if fallback is _DEFAULT else fallback
+    fields = {"param": name, "value": echo(value), "used": _shown(used)}
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        return used, ("note_number", fields)
+    range_note = ("note_range", {**fields, "lo": f"{lo:g}", "hi": f"{hi:g}"})
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond float's range
+        return used, range_note
+    if not math.isfinite(value):
+        return used, ("note_finite", fields)
+    if not lo - SLACK <= value <= hi + SLACK:
+        return used, range_note
+    value = min(max(value, lo), hi)
+    if spec["kind"] is int:
+        if abs(value - round(value)) > SLACK:
+            return used, ("note_whole", fields)
+        return int(round(value)), None
+    return round(value, 6), None  # slider steps arrive as 1.2000000000000002
+
+
+def check_choice(name: str, value, choices, fallback):
+    """(value, None) if ``value`` is one of ``choices`` (compared as a string: nothing else is looked at,
+    a path is not a file to the app), else (``fallback``, (i18n key, fields))."""
+    if isinstance(value, str) and value in choices:
+        return value, None
+    if name == "scenario":
+        return fallback, ("note_scenario", {"value": echo(value), "used": fallback})
+    return fallback, ("note_choice", {"param": name, "value": echo(value), "used": _shown(fallback)})
+
+
+def check_input(name: str, value, current):
+    """A value the page sent for input ``name`` -> (value to keep, note): the value itself and None if
+    it is one the input offers, else ``current`` and why not."""
+    if name == "scenario":
+        kept, note = check_choice(name, value, SCENARIOS, current)
+    elif name in ("structure_a", "structure_b"):
+        kept, note = check_choice(name, value, [AUTO, *ALL_STRUCTURES], current)
+    elif name == "language":
+        kept, note = check_choice(name, value, list(LANGUAGES), current)
+    else:
+        kept, note = check_slider(name, value, current)
+    if note is not None:  # refused, not replaced: the input keeps what it had
+        note = (note[0], {k: v for k, v in note[1].items() if k != "used"})
+    return kept, note
+
+
+def clean_inputs(*, scenario=DEFAULT_SCENARIO, structure_a=AUTO, structure_b=AUTO, seed=1, absence=1.0,
+                 workload=None, coord_steps=None, section_size=1.0) -> tuple[dict, list[tuple[str, dict]]]:
+    """PairModel's parameters as they came -> (values to use, notes on what was rejected).
+
+    The scenario must be one of the embedded names (None: the default), each slider value a finite
+    number in its range (whole for whole-number sliders), else the slider's fallback is used; None
+    for workload and coordination steps means the scenario's own. Structures are checked against the
+    scenario in PairModel."""
+    notes = []
+    name, note = (DEFAULT_SCENARIO, None) if scenario is None else check_choice("scenario", scenario, SCENARIOS,
+                                                                               DEFAULT_SCENARIO)
+    notes += [note] if note else []
+    clean = {"scenario": name, "structure_a": structure_a, "structure_b": structure_b}
+    for key, value in (("seed", seed), ("absence", absence), ("workload", workload), ("coord_steps", coord_steps),
+                       ("section_size", section_size)):
+        if value is None and SLIDERS[key]["fallback"] is None:
+            clean[key] = None
+            continue
+        clean[key], note = check_slider(key, value)
+        notes += [note] if note else []
+    return clean, notes
 
 
 # ---- scenario overrides ------------------------------------------------------------------------
@@ -223,27 +376,28 @@ class PairModel(mesa.Model):
     def __init__(self, *, scenario: str | None = DEFAULT_SCENARIO, structure_a: str = AUTO, structure_b: str = AUTO,
                  seed: int = 1, absence: float = 1.0, workload: float | None = None, coord_steps: int | None = None,
                  section_size: float = 1.0, days: int | None = None):
-        seed = int(seed)
+        # every value here may come from the browser: checked first, a rejected one replaced and noted
+        clean, self.notes = clean_inputs(scenario=scenario, structure_a=structure_a, structure_b=structure_b,
+                                         seed=seed, absence=absence, workload=workload, coord_steps=coord_steps,
+                                         section_size=section_size)
+        seed, absence, workload = clean["seed"], clean["absence"], clean["workload"]
+        coord_steps, section_size = clean["coord_steps"], clean["section_size"]
         super().__init__(seed=seed)
-        base = sim.load_scenario(scenario)
-        self.scenario_name = base.name if scenario is None else scenario
-        self.notes: list[tuple[str, dict]] = []  # (i18n key, fields): shown under the numbers
+        self.scenario_name = clean["scenario"]
+        base = load_embedded(self.scenario_name)
         names = base.structure_names
         defaults = {"A": names[0], "B": names[1] if len(names) > 1 else names[0]}
         chosen = {}
         for side, asked in (("A", structure_a), ("B", structure_b)):
-            if asked in (None, "", AUTO):
+            if asked is None or (isinstance(asked, str) and asked in ("", AUTO)):
                 chosen[side] = defaults[side]
-            elif asked in names:
+            elif isinstance(asked, str) and asked in names:
                 chosen[side] = asked
             else:
                 chosen[side] = defaults[side]
-                self.notes.append(("note_structure", {"asked": asked, "scenario": self.scenario_name, "used": defaults[side]}))
+                self.notes.append(("note_structure", {"asked": echo(asked), "scenario": self.scenario_name,
+                                                      "used": defaults[side]}))
         self.structure_names = chosen
-        absence = round(float(absence), 6)  # slider steps arrive as 1.2000000000000002
-        section_size = round(float(section_size), 6)
-        workload = None if workload is None else round(float(workload), 6)
-        coord_steps = None if coord_steps is None else int(round(coord_steps))
         general, size = scenario_overrides(base, absence=absence, workload=workload, coord_steps=coord_steps,
                                            section_size=section_size)
         if abs(section_size - 1.0) > 1e-12 and not size:
@@ -251,11 +405,17 @@ class PairModel(mesa.Model):
         try:
             sc = base.with_overrides({**general, **size})
         except InputError as e:
-            if not size:
-                raise
-            self.notes.append(("note_size", {"m": section_size, "reason": e.reason if hasattr(e, "reason") else str(e)}))
-            sc = base.with_overrides(general)
-            section_size = 1.0
+            reason = short_reason(str(getattr(e, "reason", e)))
+            if size:  # the scaled sizes do not fit: keep the other settings
+                self.notes.append(("note_size", {"m": section_size, "reason": reason}))
+                section_size = 1.0
+            else:
+                self.notes.append(("note_overrides", {"reason": reason}))
+            try:
+                sc = base.with_overrides(general if size else {})
+            except InputError as e2:
+                self.notes.append(("note_overrides", {"reason": short_reason(str(getattr(e2, "reason", e2)))}))
+                sc = base
         self.scenario = sc
         self.settings = {"workload": sc.workload.load_factor, "absence": absence,
                          "coord_steps": sc.params.handoff.section.steps, "section_size": section_size, "seed": seed}
@@ -404,6 +564,24 @@ NUMBER_ROWS = (("tasks_arrived", "arrived"), ("tasks_completed", "completed"), (
                ("overloaded_share", "overloaded_share"), ("leader_trays", "trays"))
 
 
+CHECK_NOTES = ("note_scenario", "note_choice", "note_number", "note_finite", "note_range", "note_whole")
+
+
+def note_text(note: tuple[str, dict], lang: str = DEFAULT_LANGUAGE) -> str:
+    """One note (i18n key, fields) in ``lang``. A ``param`` field names an input and is translated too.
+    A checked value's note ends in what was used instead (``used``, when a model was built) or in
+    "refused" (when the page sent it and the input kept its value)."""
+    key, fields = note
+    if "param" in fields:
+        fields = {**fields, "param": t(fields["param"], lang)}
+    if fields.get("used") == "scenario_own":
+        fields = {**fields, "used": t("scenario_own", lang)}
+    text = t(key, lang, **fields)
+    if key in CHECK_NOTES:
+        text += t("note_using", lang, used=fields["used"]) if "used" in fields else t("note_refused", lang)
+    return text
+
+
 def numbers_html(pair: PairModel, lang: str = DEFAULT_LANGUAGE) -> str:
     """The numbers panel: a table of both structures' measures so far, settings in effect, notes."""
     from html import escape
@@ -414,7 +592,8 @@ def numbers_html(pair: PairModel, lang: str = DEFAULT_LANGUAGE) -> str:
         cells = "".join(f'<td data-metric="{key}-{s}" style="text-align:right;padding:2px 8px">'
                         f'{_fmt(key, pair.measures[s][key])}</td>' for s in SIDES)
         rows.append(f'<tr><td style="padding:2px 8px">{escape(t(label_key, lang))}</td>{cells}</tr>')
-    notes = "".join(f'<div style="color:#b35900;font-size:12px">⚠ {escape(t(k, lang, **f))}</div>' for k, f in pair.notes)
+    notes = "".join(f'<div class="pair-note" style="color:#b35900;font-size:12px">⚠ {escape(note_text(n, lang))}</div>'
+                    for n in pair.notes)
     return (f'<div class="pair-numbers" data-day="{pair.day}" style="font-size:13px;line-height:1.35">'
             f'<div class="pair-day" style="font-weight:bold;font-size:15px;margin-bottom:4px">'
             f'{escape(pair.scenario_name)} · {escape(t("day_of", lang, day=pair.day, days=pair.days))}</div>'
@@ -426,22 +605,50 @@ def numbers_html(pair: PairModel, lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 # ---- the Solara page ---------------------------------------------------------------------------
+# Per browser session (solara keeps a module-level reactive per kernel): the language, the inputs the
+# next Reset builds a PairModel from, Mesa's play controls and the last refused value.
 LANG = solara.reactive(DEFAULT_LANGUAGE)
+INPUTS = solara.reactive(dict(DEFAULTS))
+PLAY_INTERVAL = solara.reactive(CONTROLS["play_interval"]["fallback"])
+RENDER_INTERVAL = solara.reactive(CONTROLS["render_interval"]["fallback"])
+USE_THREADS = solara.reactive(False)
+REFUSED = solara.reactive(None)
 
 
 def model_params(lang: str = DEFAULT_LANGUAGE) -> dict:
-    """SolaraViz's sidebar inputs, labelled in ``lang``; the keys are PairModel's keyword arguments."""
+    """The sidebar's model inputs, labelled in ``lang``, in SolaraViz's model_params format; the keys
+    are PairModel's keyword arguments. The widgets offer these lists and ranges; ``take`` checks
+    what comes back against them."""
     d = DEFAULTS
+
+    def slider(key):
+        spec = SLIDERS[key]
+        return Slider(t(key, lang), value=d[key], min=spec["min"], max=spec["max"], step=spec["step"],
+                      dtype=spec["kind"])
+
     return {
         "scenario": {"type": "Select", "value": d["scenario"], "values": SCENARIOS, "label": t("scenario", lang)},
         "structure_a": {"type": "Select", "value": AUTO, "values": [AUTO, *ALL_STRUCTURES], "label": t("structure_a", lang)},
         "structure_b": {"type": "Select", "value": AUTO, "values": [AUTO, *ALL_STRUCTURES], "label": t("structure_b", lang)},
-        "seed": Slider(t("seed", lang), value=d["seed"], min=0, max=99, step=1),
-        "absence": Slider(t("absence", lang), value=d["absence"], min=0.0, max=3.0, step=0.25),
-        "workload": Slider(t("workload", lang), value=d["workload"], min=0.5, max=1.5, step=0.05),
-        "coord_steps": Slider(t("coord_steps", lang), value=d["coord_steps"], min=0, max=8, step=1),
-        "section_size": Slider(t("section_size", lang), value=d["section_size"], min=0.5, max=2.0, step=0.25),
+        **{key: slider(key) for key in SLIDERS},
     }
+
+
+def take(name: str, value, current, store) -> bool:
+    """Store a value the page sent for input ``name`` if ``check_input`` accepts it; otherwise keep
+    ``current`` and show why in the page. Never raises: an exception in an event handler would
+    replace the page with its traceback."""
+    kept, note = check_input(name, value, current)
+    if note is not None:
+        print(f"app: refused {name}={echo(value)}", file=sys.stderr)
+        REFUSED.set(note)  # stays until dismissed or replaced by the next refusal
+        return False
+    store(kept)
+    return True
+
+
+def _set_input(name: str):
+    return lambda v: INPUTS.set({**INPUTS.value, name: v})
 
 
 def figure_png(fig: Figure) -> bytes:
@@ -455,35 +662,124 @@ def _figure(fig: Figure):
     solara.Image(figure_png(fig), width="100%", classes=["pair-figure"])
 
 
-def OrgChartA(model: PairModel):
-    return _figure(draw_org_chart(model, "A", LANG.value))
+def _push_back(ref, value) -> None:
+    """Put the kept value back into the widget ``ref`` holds, so the page shows what the server holds."""
+    try:
+        if ref.current is not None:
+            ref.current.v_model = value
+    except Exception as e:  # showing the old value is a nicety: it must not break the page
+        print(f"app: could not show the kept value again: {e!r}", file=sys.stderr)
 
 
-def OrgChartB(model: PairModel):
-    return _figure(draw_org_chart(model, "B", LANG.value))
+def use_widget_ref(el):
+    """A ref to ``el``'s widget, filled after each render (get_widget needs a render context, which
+    an event handler does not have)."""
+    ref = solara.use_ref(None)
+
+    def grab():
+        ref.current = solara.get_widget(el)
+    solara.use_effect(grab)
+    return ref
 
 
-def MeasuresPlot(model: PairModel):
-    return _figure(draw_measures(model, LANG.value))
+@solara.component
+def CheckedSlider(name: str, label: str, value, store):
+    """A slider whose values go through ``take`` (Solara's SliderFloat/SliderInt cast the browser's
+    value with float()/int() and raise on anything else)."""
+    spec = RANGES[name]
+
+    def on_v_model(v):
+        if not take(name, v, value, store):
+            _push_back(ref, value)
+    el = rv.Slider(v_model=value, on_v_model=on_v_model, label=label, min=spec["min"], max=spec["max"],
+                   step=spec["step"], thumb_label=True, dense=False, hide_details=True)
+    ref = use_widget_ref(el)
 
 
-def Numbers(model: PairModel):
-    return solara.HTML(tag="div", unsafe_innerHTML=numbers_html(model, LANG.value))
+@solara.component
+def CheckedSelect(name: str, label: str, values: list, value, store):
+    """A select whose values go through ``take`` (Solara's Select passes on whatever the browser sends)."""
+    def on_v_model(v):
+        if not take(name, v, value, store):
+            _push_back(ref, value)
+    el = rv.Select(v_model=value, on_v_model=on_v_model, items=values, label=label, dense=False)
+    ref = use_widget_ref(el)
+
+
+@solara.component
+def ModelInputs(lang: str):
+    values = INPUTS.value
+    for name, spec in model_params(lang).items():
+        if isinstance(spec, Slider):
+            CheckedSlider(name, spec.label, values[name], _set_input(name))
+        else:
+            CheckedSelect(name, spec["label"], spec["values"], values[name], _set_input(name))
 
 
 @solara.component
 def LanguageSwitch():
-    with solara.ToggleButtonsSingle(value=LANG.value, on_value=LANG.set, classes=["lang-switch"]):
-        for code, name in LANGUAGES.items():
-            solara.Button(name, value=code, text=True)
+    """中文 / English. The toggle sends the index of a button; anything else is refused."""
+    codes = list(LANGUAGES)
+
+    index = codes.index(LANG.value)
+
+    def on_index(i):
+        code = codes[i] if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(codes) else i
+        if not take("language", code, LANG.value, LANG.set):
+            _push_back(ref, index)
+
+    buttons = [solara.Button(name, text=True) for name in LANGUAGES.values()]
+    el = rv.BtnToggle(v_model=index, on_v_model=on_index, mandatory=True, children=buttons, class_="lang-switch")
+    ref = use_widget_ref(el)
+
+
+@solara.component
+def RefusalNote():
+    """The last value the page sent that the server refused, as one short line."""
+    note = REFUSED.value
+    with solara.Div(classes=["pair-refusals"]):
+        if note is not None:
+            with solara.Row(style={"align-items": "center"}):
+                solara.Warning(note_text(note, LANG.value), classes=["pair-refused"])
+                solara.Button(t("dismiss", LANG.value), on_click=lambda: REFUSED.set(None), text=True)
+
+
+@solara.component
+def Panels(model: PairModel):
+    """Both org charts, the live measures and the numbers, redrawn after every step."""
+    update_counter.get()  # Mesa's ModelController bumps it after a step
+    lang = LANG.value
+    with solara.GridFixed(columns=2, align_items="start"):
+        with solara.Card(margin=0):
+            _figure(draw_org_chart(model, "A", lang))
+        with solara.Card(margin=0):
+            _figure(draw_org_chart(model, "B", lang))
+        with solara.Card(margin=0):
+            _figure(draw_measures(model, lang))
+        with solara.Card(margin=0):
+            solara.HTML(tag="div", unsafe_innerHTML=numbers_html(model, lang))
 
 
 @solara.component
 def Page():
+    """Mesa's model controller and step counter with the app's own checked inputs. (SolaraViz renders
+    Solara's sliders and selects, which pass on or choke on whatever the browser sends, and a
+    draggable grid whose layout comes from the browser.)"""
     start = solara.use_memo(lambda: PairModel(**DEFAULTS), [])
     model = solara.use_reactive(start)
     lang = LANG.value
     with solara.AppBar():
+        solara.AppBarTitle(t("app_title", lang))
         LanguageSwitch()
-    SolaraViz(model, components=[OrgChartA, OrgChartB, MeasuresPlot, Numbers], model_params=model_params(lang),
-              name=t("app_title", lang), play_interval=150)
+    with solara.Sidebar(), solara.Column():
+        with solara.Card(t("controls", lang)):
+            CheckedSlider("play_interval", t("play_interval", lang), PLAY_INTERVAL.value, PLAY_INTERVAL.set)
+            CheckedSlider("render_interval", t("render_interval", lang), RENDER_INTERVAL.value, RENDER_INTERVAL.set)
+            ModelController(model, model_parameters=INPUTS, play_interval=PLAY_INTERVAL,
+                            render_interval=RENDER_INTERVAL, use_threads=USE_THREADS)
+        with solara.Card(t("model_parameters", lang)):
+            ModelInputs(lang)
+        with solara.Card(t("information", lang)):
+            ShowSteps(model.value)
+    RefusalNote()
+    Panels(model.value)

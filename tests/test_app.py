@@ -165,3 +165,146 @@ def test_every_label_the_app_uses_exists():
         assert not missing, (lang, missing)
     assert t("day_of", "en", day=3, days=250) == "Working day 3 of 250"
     assert t("no_such_key", "zh") == "no_such_key"
+
+
+# ---- values from the browser: checked on the server (issue 8, group 6) ---------------------------
+from analysis.app import check_input, clean_inputs, echo, note_text, short_reason  # noqa: E402
+from sim.scenario import SCENARIO_DIR  # noqa: E402
+
+
+@pytest.fixture
+def only_embedded_reads(monkeypatch):
+    """sim.load_scenario may only be handed an embedded scenario's own file: anything else fails the
+    test before it is read (so the old code's read of /dev/zero cannot hang the run)."""
+    import sim
+    real, seen = sim.load_scenario, []
+
+    def guarded(source=None):
+        path = Path(str(source)) if source is not None else None
+        assert path is not None and path.parent == SCENARIO_DIR and path.stem in sim.available(), \
+            f"load_scenario({source!r}): not an embedded scenario's file"
+        seen.append(path)
+        return real(source)
+
+    monkeypatch.setattr(sim, "load_scenario", guarded)
+    return seen
+
+
+def _sentinel(tmp_path) -> Path:
+    """A valid scenario outside the app's list: its structure name shows if it is ever loaded."""
+    path = tmp_path / "sentinel.yaml"
+    path.write_text((SCENARIO_DIR / "finance_bureau.yaml").read_text(encoding="utf-8")
+                    .replace("fragmented", "sentinelonly"), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("bad", ["/etc/passwd", "/dev/zero", "SENTINEL", "sim/scenarios/finance_bureau.yaml",
+                                 "../main/sim/scenarios/finance_bureau", "finance_bureau.yaml", "", 7, 1.5, True,
+                                 ["finance_bureau"], {"name": "finance_bureau"}])
+def test_scenario_outside_the_list_is_never_read(bad, tmp_path, only_embedded_reads):
+    """A browser can send any path as the scenario; only the embedded names are accepted, and no file
+    but an embedded scenario's own is read."""
+    if bad == "SENTINEL":
+        bad = str(_sentinel(tmp_path))
+    p = PairModel(scenario=bad, days=1)
+    assert p.scenario_name == app.DEFAULT_SCENARIO
+    assert p.structure_names == {"A": "fragmented", "B": "merged"}
+    assert [k for k, _ in p.notes] == ["note_scenario"]
+    msg = note_text(p.notes[0], "en")
+    assert "is not one of the app's scenarios; using finance_bureau" in msg and len(msg) < 120
+    assert only_embedded_reads and all(path.stem == "finance_bureau" for path in only_embedded_reads)
+    kept, note = check_input("scenario", bad, "xicheng_street")  # as it arrives from the page
+    assert kept == "xicheng_street" and note[0] == "note_scenario"
+    assert note_text(note, "en").endswith("; refused")
+
+
+def test_embedded_names_load_their_own_file(only_embedded_reads):
+    for name in app.SCENARIOS:
+        assert PairModel(scenario=name, days=1).scenario_name == name
+    assert {p.stem for p in only_embedded_reads} == set(app.SCENARIOS)
+
+
+def test_structure_of_another_scenario_gives_a_note():
+    """The structure lists offer every scenario's structures: one of another scenario is noted, not used."""
+    other = next(s for s in app.ALL_STRUCTURES if s not in app.CATALOGUE["finance_bureau"])
+    p = PairModel(scenario="finance_bureau", structure_a=other, structure_b={"x": 1}, days=1)
+    assert p.structure_names == {"A": "fragmented", "B": "merged"}
+    assert [k for k, _ in p.notes] == ["note_structure", "note_structure"]
+    assert note_text(p.notes[0], "en") == f"structure {other} is not in scenario finance_bureau; using fragmented"
+    kept, note = check_input("structure_a", "/etc/passwd", AUTO)
+    assert kept == AUTO and note_text(note, "en") == "Structure A: /etc/passwd is not one of the choices; refused"
+    assert check_input("structure_b", other, AUTO) == (other, None)
+
+
+BAD_SLIDER_VALUES = [
+    ("workload", float("nan"), "note_finite"), ("workload", float("inf"), "note_finite"),
+    ("absence", float("-inf"), "note_finite"), ("workload", 1e300, "note_range"), ("workload", 0.49, "note_range"),
+    ("absence", -0.25, "note_range"), ("absence", 3.25, "note_range"), ("section_size", 1e-9, "note_range"),
+    ("seed", 100, "note_range"), ("seed", -1, "note_range"), ("seed", 10**400, "note_range"),
+    ("coord_steps", 9, "note_range"), ("coord_steps", 2.5, "note_whole"), ("seed", 1.5, "note_whole"),
+    ("workload", "1.2", "note_number"), ("absence", None, "note_number"), ("seed", True, "note_number"),
+    ("section_size", [1.0], "note_number"), ("coord_steps", {"v": 3}, "note_number"), ("seed", "abc", "note_number"),
+]
+
+
+@pytest.mark.parametrize("param,value,key", BAD_SLIDER_VALUES,
+                         ids=[f"{p}={echo(v)[:12]}" for p, v, _ in BAD_SLIDER_VALUES])
+def test_bad_slider_values_are_replaced_with_a_note(param, value, key):
+    """Solara does not clamp what the browser sends: each value is checked on the server; a bad one
+    is replaced by the slider's fallback and said so, never raising and never used."""
+    p = PairModel(**{param: value}, days=1)
+    assert p.notes and p.notes[0][0] == key and p.notes[0][1]["param"] == param
+    base = PairModel(days=1)
+    assert p.settings == base.settings  # the fallbacks are the defaults
+    msg = note_text(p.notes[0], "en")
+    assert msg.startswith(app.t(param, "en") + ": ") and "; using " in msg and len(msg) < 120, msg
+    kept, note = check_input(param, value, 0.75 if param in ("absence", "section_size", "workload") else 2)
+    assert note[0] == key and kept in (0.75, 2)  # as it arrives from the page: refused, current value kept
+
+
+def test_slider_values_at_and_between_the_ends_are_taken():
+    """Slider steps arrive as 1.5000000000000002: on a bound, not past it."""
+    clean, notes = clean_inputs(seed=99, absence=0.0, workload=1.5000000000000002, coord_steps=8.0,
+                                section_size=0.5)
+    assert not notes
+    assert clean == {"scenario": "finance_bureau", "structure_a": AUTO, "structure_b": AUTO, "seed": 99,
+                     "absence": 0.0, "workload": 1.5, "coord_steps": 8, "section_size": 0.5}
+    assert clean_inputs(workload=None, coord_steps=None)[0]["workload"] is None  # the scenario's own
+    for name, value in (("render_interval", 100), ("play_interval", 1), ("language", "en")):
+        assert check_input(name, value, None) == (value, None)
+    for name, value in (("render_interval", 10**9), ("play_interval", 0), ("language", "../en"), ("language", 1)):
+        kept, note = check_input(name, value, "kept")
+        assert kept == "kept" and note is not None
+
+
+def test_messages_are_short_and_name_no_server_path(monkeypatch):
+    assert echo("x" * 500) == "x" * 39 + "…" and echo("a\nb") == "a b"
+    assert echo(10**5000) == "<int>"  # no repr past 4300 digits
+    reason = f"{SCENARIO_DIR}/finance_bureau.yaml: params.x: bad value under {app.ROOT}"
+    assert short_reason(reason) == "finance_bureau.yaml: params.x: bad value under"
+
+    # a scenario that will not take the overrides: a note without paths, the scenario's own values
+    from sim.errors import InputError
+    from sim.scenario import Scenario
+
+    def refuse(self, overrides):
+        if overrides:
+            raise InputError(self.file, "override x", f"{app.ROOT}/sim/scenarios/x.yaml cannot take it")
+        return self
+    monkeypatch.setattr(Scenario, "with_overrides", refuse)
+    p = PairModel(workload=1.2, days=1)
+    assert [k for k, _ in p.notes] == ["note_overrides"]
+    assert str(app.ROOT) not in note_text(p.notes[0], "en") and p.settings["workload"] == 1.0
+
+
+def test_take_refuses_without_raising():
+    """The page's inputs hand what arrives to take(): a refused value is shown and not stored."""
+    stored = []
+    try:
+        assert app.take("workload", float("nan"), 1.0, stored.append) is False
+        assert not stored and app.REFUSED.value[0] == "note_finite"
+        assert app.take("scenario", "/dev/zero", "finance_bureau", stored.append) is False
+        assert not stored and note_text(app.REFUSED.value, "zh") == "场景 /dev/zero 不是本应用的场景，已拒绝"
+        assert app.take("workload", 1.2000000000000002, 1.0, stored.append) is True and stored == [1.2]
+    finally:
+        app.REFUSED.set(None)
