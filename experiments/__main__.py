@@ -4,16 +4,19 @@ and ``python -m experiments reproduce [--out DIR] [--quick]``.
 A subcommand is one function taking the parsed args and returning an exit code,
 registered with ``@subcommand(name, help, options=[...])``; the option groups
 below are shared so commands accept the same flags. User errors (bad experiment
-file, wrong output directory, unreachable scheduler) print one line and exit 2.
+file, bad option value, wrong output directory, unreachable scheduler) print one
+line naming the file or option and exit 2, before anything is written.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
 
 from experiments.errors import ExperimentError
+from experiments.spec import MAX_RUNS
 
 DESCRIPTION = """\
 Experiment sweeps over the simulator, and the seed claims' reproduction:
@@ -35,12 +38,55 @@ def subcommand(name: str, help: str, options=()):
     return register
 
 
+# ---------------------------------------------------------------- option values
+
+
+def count(low: int, high: int, why: str = ""):
+    """argparse type: a whole number in [low, high]; anything else is a one-line usage error."""
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= v <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low:,} and {high:,}{why}, got {v:,}")
+        return v
+    return parse
+
+
+def max_workers() -> int:
+    """More processes than this only thrash (and each holds a model in memory)."""
+    return 4 * (os.cpu_count() or 1)
+
+
+def out_dir(text: str) -> Path:
+    """argparse type for --out: refuse what can never be a results folder, before any work."""
+    path = Path(text)
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a folder, got ''")
+    for p in (path, *path.parents):  # the nearest existing ancestor must be a writable folder
+        if p.exists():
+            if not p.is_dir():
+                raise argparse.ArgumentTypeError(f"{p} is a file, not a folder")
+            if not os.access(p, os.W_OK | os.X_OK):
+                raise argparse.ArgumentTypeError(f"cannot create or write {path}: {p} is not writable")
+            break
+    return path
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors as one line (``error: PROG: argument --x: reason``), exit code 2."""
+
+    def error(self, message):
+        self.exit(2, f"error: {self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 # ---------------------------------------------------------------- shared options
 
 
 def spec_option(p):
     p.add_argument("spec", type=Path, help="experiment file (YAML)")
-    p.add_argument("--out", type=Path, default=None,
+    p.add_argument("--out", type=out_dir, default=None,
                    help="output directory (default: results/<experiment name>)")
 
 
@@ -48,11 +94,12 @@ def executor_options(p):
     g = p.add_argument_group("execution")
     g.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="local process pool (default) or a Dask distributed cluster")
-    g.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
+    g.add_argument("--workers", type=count(1, max_workers(), f" (4 x the {os.cpu_count() or 1} cores)"),
+                   default=None, help="local worker processes (default: all cores)")
     g.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://HOST:8786")
-    g.add_argument("--window", type=int, default=None,
+    g.add_argument("--window", type=count(1, MAX_RUNS), default=None,
                    help="runs in flight at once (default: 2 x workers); a kill redoes at most these")
-    g.add_argument("--chunk-size", type=int, default=1000, help="runs per Parquet chunk file")
+    g.add_argument("--chunk-size", type=count(1, MAX_RUNS), default=1000, help="runs per Parquet chunk file")
     g.add_argument("--retry-failed", action="store_true", help="rerun runs that failed in an earlier session")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -61,18 +108,26 @@ def _load(args):
     from experiments.spec import load_spec
 
     spec = load_spec(args.spec)
-    out = args.out if args.out is not None else Path("results") / spec.name
+    if args.out is not None:
+        return spec, args.out
+    out = Path("results") / spec.name  # the name is one plain folder name (checked on load)
+    try:
+        out_dir(str(out))
+    except argparse.ArgumentTypeError as e:
+        raise ExperimentError(f"--out (default {out}): {e}") from None
     return spec, out
 
 
 def _sweep(spec, out, args):
     from experiments.sweep import run_sweep
 
-    if args.workers is not None and args.workers < 1:
-        raise ExperimentError("--workers must be >= 1")
+    if args.executor == "dask" and args.workers is not None:
+        raise ExperimentError("--workers: applies to --executor local; a Dask cluster's workers are its own")
+    if args.executor == "local" and args.scheduler is not None:
+        raise ExperimentError("--scheduler: applies to --executor dask only; add --executor dask to use it")
     rep = run_sweep(spec, out, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
                     window=args.window, chunk_size=args.chunk_size, retry_failed=args.retry_failed,
-                    progress=not args.no_progress)
+                    progress=not args.no_progress, notify=lambda note: print(f"warning: {note}", file=sys.stderr))
     print(f"{spec.name}: {rep.total} runs: {rep.skipped} already stored, {rep.ran} run now, "
           f"{rep.failed} failed; {rep.seconds:.1f} s; results in {rep.out_dir}", file=sys.stderr)
     if rep.failed:
@@ -116,16 +171,25 @@ def sensitivity(args) -> int:
 @subcommand("summarise", "means with 95 % CIs per structure and point, and paired differences",
             [spec_option])
 def summarise(args) -> int:
+    from experiments import sampling
     from experiments import summarise as summ
-    from experiments.store import read_results
+    from experiments.store import check_results_dir, read_results
 
     spec, out = _load(args)
+    check_results_dir(out, spec)  # a folder of another experiment has other columns: refuse it by name
     df = read_results(out)
+    total = sampling.count_runs(spec)
+    if len(df) < total:
+        print(f"warning: {out}: {len(df)} of {total} runs stored; the sweep is incomplete, so these summaries "
+              f"are too (run `python -m experiments sweep {spec.path} --out {out}` to finish it)", file=sys.stderr)
     params = [p.name for p in spec.parameters]
     summary = summ.summary_table(df, params, spec.metrics)
     diffs = summ.paired_differences(df, params, spec.metrics, spec.structures, spec.baseline)
-    summary.to_csv(out / "summary.csv", index=False)
-    diffs.to_csv(out / "differences.csv", index=False)
+    try:
+        summary.to_csv(out / "summary.csv", index=False)
+        diffs.to_csv(out / "differences.csv", index=False)
+    except OSError as e:
+        raise ExperimentError(f"--out {out}: cannot write the summaries: {e.strerror or e}") from None
     shown = diffs[diffs["metric"].isin(spec.sensitivity_metrics)]
     _print_table(shown)
     print(f"wrote {out / 'summary.csv'} and {out / 'differences.csv'}", file=sys.stderr)
@@ -134,11 +198,13 @@ def summarise(args) -> int:
 
 @subcommand("reproduce", "rebuild the five seed systems, run them before and after their reforms with the same "
             "seeds, and print the claims table (writes claims.csv, claims.md, sensitivity.csv, figures)",
-            [lambda p: (p.add_argument("--out", type=Path, default=Path("out/claims"), help="output directory (default: out/claims)"),
+            [lambda p: (p.add_argument("--out", type=out_dir, default=Path("out/claims"), help="output directory (default: out/claims)"),
                         p.add_argument("--quick", action="store_true", help="few replications and days, for CI"),
-                        p.add_argument("--replications", type=int, default=None, help="replications per comparison (default 20; 3 with --quick)"),
-                        p.add_argument("--seed", type=int, default=20240601, help="master seed"),
-                        p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)"),
+                        p.add_argument("--replications", type=count(2, 1000, " (a CI needs two)"), default=None,
+                                       help="replications per comparison (default 20; 3 with --quick)"),
+                        p.add_argument("--seed", type=count(0, 2**63 - 1), default=20240601, help="master seed"),
+                        p.add_argument("--workers", type=count(1, max_workers(), f" (4 x the {os.cpu_count() or 1} cores)"),
+                                       default=None, help="worker processes (default: all cores)"),
                         p.add_argument("--no-sensitivity", action="store_true", help="skip the one-factor sweeps"))])
 def reproduce(args) -> int:
     from experiments.claims import reproduce as rep
@@ -146,9 +212,11 @@ def reproduce(args) -> int:
     from experiments.claims.runs import default_workers
 
     reps = args.replications if args.replications is not None else (3 if args.quick else Config.replications)
-    if reps < 2:
-        raise ExperimentError("--replications must be >= 2 (a CI needs two)")
     workers = args.workers or default_workers()
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)  # now, not after minutes of runs
+    except OSError as e:
+        raise ExperimentError(f"--out {args.out}: cannot create the folder: {e.strerror or e}") from None
     cfg = Config(replications=reps, seed=args.seed, quick=args.quick)
     df, _, secs = rep.reproduce(args.out, cfg, workers=workers, sens=not args.no_sensitivity)
     rep.print_table(df)
@@ -161,7 +229,7 @@ def reproduce(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m experiments", description=DESCRIPTION,
+    parser = Parser(prog="python -m experiments", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     subs = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (fn, help, options) in SUBCOMMANDS.items():

@@ -81,14 +81,4 @@ def iter_runs(spec: Spec) -> Iterator[RunTask]:
 
 
 def count_runs(spec: Spec) -> int:
-    d = spec.design
-    k = len(spec.parameters)
-    if d.method == "grid":
-        n_points = int(np.prod([len(p.values) for p in spec.parameters])) if k else 1
-    elif d.method == "latin":
-        n_points = d.n
-    elif d.method == "sobol":
-        n_points = d.n * (2 * k + 2 if d.second_order else k + 2)
-    else:
-        n_points = d.n * (k + 1)
-    return n_points * spec.replications * len(spec.structures)
+    return spec.n_points * spec.replications * len(spec.structures)

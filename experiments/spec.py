@@ -36,6 +36,11 @@ metrics to analyse::
 Every value a parameter can take (each grid value; a range's low and high, and a value inside
 it) is tried on the base scenario on load, so a value the model rejects is reported here, naming
 ``parameters.<path>.values[i]``, ``.low`` or ``.high``, not as failed runs.
+
+Limits, so a typo fails here instead of as a MemoryError or a run that never ends: ``name`` is the
+default results folder (``results/<name>``), so it must be a plain folder name (no ``/``, ``\\``,
+``..``, ``:`` ...); numbers must be finite (no ``.nan``/``.inf``); an experiment has at most
+``MAX_RUNS`` runs (points x replications x structures) and a run at most ``MAX_DAYS`` days.
 """
 from __future__ import annotations
 
@@ -43,6 +48,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +66,12 @@ _TOP_KEYS = {"name", "description", "scenario", "days", "structures", "baseline"
              "parameters", "design", "replications", "seed", "metrics", "sensitivity"}
 _DESIGN_KEYS = {"method", "n", "seed", "levels", "second_order"}
 _PARAM_KEYS = {"values", "low", "high", "type"}
+
+MAX_RUNS = 1_000_000   # runs per experiment: beyond this the run list alone exhausts memory
+MAX_DAYS = 10_000      # simulated working days per run (about 40 years)
+MAX_NAME = 100         # characters in an experiment name (it is a folder name)
+# characters that make a name more than one folder, or that Windows refuses in a folder name
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,6 +112,18 @@ class Spec:
     sensitivity_metrics: tuple
     normalized: dict       # canonical form, the basis of the spec hash
     scenario_file: str | None = None  # the YAML file the scenario was loaded from (set on model check)
+
+    @property
+    def n_points(self) -> int:
+        """Design points: grid combinations, or the rows the SALib sampler will produce."""
+        d, k = self.design, len(self.parameters)
+        if d.method == "grid":
+            return math.prod(len(p.values) for p in self.parameters)
+        if d.method == "latin":
+            return d.n
+        if d.method == "sobol":
+            return d.n * (2 * k + 2 if d.second_order else k + 2)
+        return d.n * (k + 1)
 
     @property
     def hash(self) -> str:
@@ -147,8 +171,7 @@ def _parse(path: Path, raw: Any) -> Spec:
     _no_unknown(path, raw, _TOP_KEYS, "")
 
     name = raw.get("name", path.stem)
-    if not isinstance(name, str) or not name:
-        raise err("name", "must be a non-empty string")
+    _check_name(path, name, given="name" in raw)
     description = raw.get("description", "")
     if not isinstance(description, str):
         raise err("description", "must be a string")
@@ -165,6 +188,8 @@ def _parse(path: Path, raw: Any) -> Spec:
     days = raw.get("days")
     if days is not None and not _is_int(days, minimum=1):
         raise err("days", f"must be a positive integer, got {days!r}")
+    if days is not None and days > MAX_DAYS:
+        raise err("days", f"at most {MAX_DAYS} working days (about 40 years) a run, got {days}")
 
     structures = raw.get("structures")
     if structures is not None:
@@ -187,7 +212,7 @@ def _parse(path: Path, raw: Any) -> Spec:
         raise err("fixed", "must be a mapping of parameter path -> value")
     for k, v in fixed.items():
         if not isinstance(k, str) or not _is_scalar(v):
-            raise err(f"fixed.{k}", f"must map a parameter path to a number, string or boolean, got {v!r}")
+            raise err(f"fixed.{k}", _not_scalar(v, "must map a parameter path to a number, string or boolean"))
 
     design = _parse_design(path, raw.get("design", {"method": "grid"}))
     parameters = _parse_parameters(path, raw.get("parameters") or {}, design, fixed)
@@ -226,6 +251,9 @@ def _parse(path: Path, raw: Any) -> Spec:
             raise err("sensitivity.metrics", "must be a non-empty list of metric names")
         sens_metrics = tuple(sens_metrics)
 
+    if not _is_int(replications, maximum=MAX_RUNS):
+        raise err("replications", f"at most {MAX_RUNS:,} runs an experiment, got {replications:,} replications")
+
     normalized = {
         "name": name, "scenario": raw["scenario"], "days": days,
         "structures": list(structures) if structures else None, "baseline": baseline,
@@ -234,10 +262,43 @@ def _parse(path: Path, raw: Any) -> Spec:
         "metrics": list(metrics) if metrics != "all" else "all",
     }
     normalized = json.loads(json.dumps(normalized, default=list))
-    return Spec(path=path, name=name, description=description, scenario=scenario, days=days,
+    spec = Spec(path=path, name=name, description=description, scenario=scenario, days=days,
                 structures=structures, baseline=baseline, fixed=dict(fixed),
                 parameters=parameters, design=design, replications=replications, seed=seed,
                 metrics=metrics, sensitivity_metrics=sens_metrics, normalized=normalized)
+    _check_run_count(spec)
+    return spec
+
+
+def _check_name(path, name, given: bool) -> None:
+    """The name becomes the folder ``results/<name>``: one plain folder name, so results never
+    land outside the results folder (``../x``, ``/abs``, ``a/b``) or in an unusable one."""
+    field = "name" if given else f"name (default: the file name {path.stem!r})"
+    if not isinstance(name, str) or not name.strip():
+        raise SpecError(path, field, f"must be a non-empty string, got {name!r}")
+    why = ("it is used as the results folder results/<name>, so it must be one plain folder name: "
+           f"no / \\ : * ? \" < > | or control characters, not '.' or '..', got {name!r}")
+    if _UNSAFE_NAME.search(name) or name.strip(". ") == "":
+        raise SpecError(path, field, why)
+    if name != name.strip() or name.endswith("."):
+        raise SpecError(path, field, f"must not begin or end with a space or end with a dot "
+                        f"(it is a folder name), got {name!r}")
+    if len(name) > MAX_NAME:
+        raise SpecError(path, field, f"at most {MAX_NAME} characters (it is a folder name), got {len(name)}")
+
+
+def _check_run_count(spec: Spec) -> None:
+    """Refuse designs whose run list would not fit in memory or finish in any useful time."""
+    n_structures = len(spec.structures) if spec.structures else 1
+    runs = spec.n_points * spec.replications * n_structures
+    if runs <= MAX_RUNS:
+        return
+    field = ("replications" if spec.replications * n_structures > MAX_RUNS
+             else "parameters" if spec.design.method == "grid" else "design.n")
+    raise SpecError(spec.path, field,
+                    f"the experiment asks for {runs:,} runs ({spec.n_points:,} points x {spec.replications:,} "
+                    f"replications x {n_structures} structures); at most {MAX_RUNS:,}: use fewer values, "
+                    "samples or replications, or split it into several experiments")
 
 
 def _parse_design(path, d) -> Design:
@@ -311,7 +372,7 @@ def _parse_parameters(path, params, design: Design, fixed) -> tuple:
                 raise SpecError(path, f"{field}.values", "must be a non-empty list")
             for i, v in enumerate(values):
                 if not _is_scalar(v):
-                    raise SpecError(path, f"{field}.values[{i}]", f"must be a number, string or boolean, got {v!r}")
+                    raise SpecError(path, f"{field}.values[{i}]", _not_scalar(v, "must be a number, string or boolean"))
             kinds = {_kind(v) for v in values}
             if len(kinds) > 1 and kinds != {"int", "float"}:
                 raise SpecError(path, f"{field}.values", f"mixes kinds of values ({', '.join(sorted(kinds))})")
@@ -352,6 +413,10 @@ def _check_against_model(spec: Spec) -> None:
     for i, s in enumerate(spec.structures):
         if s not in names:
             raise SpecError(path, f"structures[{i}]", f"unknown structure {s!r}; scenario has {names}")
+    _check_run_count(spec)  # now that the number of structures is known
+    if spec.days is None and sc.horizon_days > MAX_DAYS:
+        raise SpecError(path, "days", f"not given, and the scenario's horizon_days ({sc.horizon_days}) is over "
+                        f"{MAX_DAYS}: give days (at most {MAX_DAYS})")
     if spec.baseline is None:
         spec.baseline = spec.structures[0]
     elif spec.baseline not in spec.structures:
@@ -371,8 +436,11 @@ def _check_against_model(spec: Spec) -> None:
             sc = sc.with_overrides({k: v})
         except sim.InputError as e:
             raise SpecError(path, f"fixed.{k}", _reason(e, k)) from None
+        if spec.days is None and sc.horizon_days > MAX_DAYS:
+            raise SpecError(path, f"fixed.{k}", f"makes each run {sc.horizon_days} days long; at most {MAX_DAYS} "
+                            "(or give days)")
     for p in spec.parameters:
-        _check_parameter_values(path, sc, p)
+        _check_parameter_values(path, sc, p, spec.days)
 
 
 def _check_sensitivity_metrics(spec: Spec, known) -> None:
@@ -390,7 +458,7 @@ def _check_sensitivity_metrics(spec: Spec, known) -> None:
 _INSIDE = 0.381966
 
 
-def _check_parameter_values(path, sc, p: Parameter) -> None:
+def _check_parameter_values(path, sc, p: Parameter, days=None) -> None:
     """Try every value a parameter can take on the base scenario (``with_overrides`` re-validates
     the whole scenario, every structure included): each grid value; a range's low and high (rounded
     as the sampler rounds them for ``type: int``) and, for a float range, a value inside it."""
@@ -406,7 +474,7 @@ def _check_parameter_values(path, sc, p: Parameter) -> None:
                   (field, p.low + _INSIDE * (p.high - p.low))]
     for where, value in probes:
         try:
-            sc.with_overrides({p.name: value})
+            horizon = sc.with_overrides({p.name: value}).horizon_days
         except sim.InputError as e:
             reason = _reason(e, p.name)
             if _path_error(e, p.name):  # the path itself is wrong, whatever the value
@@ -415,6 +483,8 @@ def _check_parameter_values(path, sc, p: Parameter) -> None:
                 hint = "; add 'type: int' to sample whole numbers" if "whole number" in reason else ""
                 raise SpecError(path, field, f"a value inside the range, {value:g}, is rejected: {reason}{hint}") from None
             raise SpecError(path, where, reason) from None
+        if days is None and horizon > MAX_DAYS:
+            raise SpecError(path, where, f"makes each run {horizon} days long; at most {MAX_DAYS} (or give days)")
 
 
 def _path_error(e, name: str) -> bool:
@@ -440,8 +510,9 @@ def _no_unknown(path, d: dict, allowed: set, prefix: str) -> None:
             raise SpecError(path, f"{prefix}{k}", f"unknown field; allowed: {', '.join(sorted(allowed))}")
 
 
-def _is_int(v, minimum=None) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) and (minimum is None or v >= minimum)
+def _is_int(v, minimum=None, maximum=None) -> bool:
+    return (isinstance(v, int) and not isinstance(v, bool) and (minimum is None or v >= minimum)
+            and (maximum is None or v <= maximum))
 
 
 def _is_number(v) -> bool:
@@ -450,6 +521,13 @@ def _is_number(v) -> bool:
 
 def _is_scalar(v) -> bool:
     return isinstance(v, (str, bool)) or _is_number(v)
+
+
+def _not_scalar(v, expected: str) -> str:
+    """Why ``v`` is not a usable value: NaN and infinities are named as such."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return f"must be a finite number, got {v!r}"
+    return f"{expected}, got {v!r}"
 
 
 def _kind(v) -> str:

@@ -20,12 +20,15 @@ class SweepReport:
     failed: int          # failed runs among all stored runs
     seconds: float
     complete: bool
+    notes: list = dataclasses.field(default_factory=list)  # damaged files set aside on resume
 
 
 def run_sweep(spec: Spec, out_dir, executor: str = "local", workers: int | None = None,
               scheduler: str | None = None, window: int | None = None, chunk_size: int = 1000,
-              retry_failed: bool = False, progress: bool = True) -> SweepReport:
-    """Run (or resume) every run of ``spec`` into ``out_dir``; already stored runs are skipped."""
+              retry_failed: bool = False, progress: bool = True, notify=None) -> SweepReport:
+    """Run (or resume) every run of ``spec`` into ``out_dir``; already stored runs are skipped.
+
+    ``notify(text)`` hears at once about damaged files set aside on opening (their runs are redone)."""
     store = ResultStore(out_dir, spec, chunk_size=chunk_size)
     total = sampling.count_runs(spec)
     ex = make_executor(executor, spec.base_scenario(), workers=workers, scheduler=scheduler, window=window)
@@ -33,6 +36,8 @@ def run_sweep(spec: Spec, out_dir, executor: str = "local", workers: int | None 
     ran = 0
     with ex:
         store.open(session_info(**ex.describe(), retry_failed=retry_failed))
+        for note in store.notes if notify else ():
+            notify(note)
         try:
             skip, failed = store.finished(retry_failed=retry_failed)
             if retry_failed:
@@ -54,7 +59,8 @@ def run_sweep(spec: Spec, out_dir, executor: str = "local", workers: int | None 
     complete = len(skip) + ran >= total
     if complete:
         store.write_results()
-    return SweepReport(Path(out_dir), total, len(skip), ran, failed, time.perf_counter() - t0, complete)
+    return SweepReport(Path(out_dir), total, len(skip), ran, failed, time.perf_counter() - t0, complete,
+                       store.notes)
 
 
 def _progress(total, done, failed, enabled):
