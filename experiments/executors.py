@@ -9,6 +9,8 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import tempfile
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from experiments.errors import ExperimentError
@@ -51,7 +53,7 @@ class LocalExecutor:
 
     def _new_pool(self):
         return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                      initializer=init_worker, initargs=(self.scenario,))
+                                      initializer=init_worker, initargs=(self.scenario, os.getpid()))
 
     def __enter__(self):
         self._pool = self._new_pool()
@@ -100,7 +102,8 @@ class LocalExecutor:
 
 
 class DaskExecutor:
-    """Runs on a Dask distributed cluster; the base scenario is sent to each worker once."""
+    """Runs on a Dask distributed cluster; the base scenario is sent to each worker once, and the
+    project's code to workers that lack it (``experiments.shipping``)."""
 
     def __init__(self, scenario, scheduler: str, window: int | None = None):
         self.scenario = scenario
@@ -113,12 +116,23 @@ class DaskExecutor:
 
     def __enter__(self):
         from distributed import Client
+        from distributed.comm import get_address_host_port, normalize_address
 
+        try:  # a malformed address would leave a half-made Client that hangs on exit
+            get_address_host_port(normalize_address(self.scheduler))
+        except ValueError as e:
+            raise ExperimentError(f"--scheduler {self.scheduler}: not a Dask scheduler address ({e}); "
+                                  "expected e.g. tcp://HOST:8786") from None
         try:
             # connect timeout: Dask config distributed.comm.timeouts.connect (env DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
             self.client = Client(self.scheduler, set_as_default=False)
-        except (OSError, TimeoutError) as e:
-            raise ExperimentError(f"cannot connect to Dask scheduler {self.scheduler}: {e}") from None
+        except (OSError, TimeoutError, ValueError, TypeError) as e:
+            raise ExperimentError(f"--scheduler {self.scheduler}: cannot connect to Dask scheduler: {e}") from None
+        try:
+            self._check_workers()
+        except BaseException:
+            self.client.close()
+            raise
         self.workers = sum(self.client.nthreads().values()) or 1
         self.window = self._window or 2 * self.workers
         self._scenario = self.client.scatter(self.scenario, broadcast=True)
@@ -126,6 +140,43 @@ class DaskExecutor:
 
     def __exit__(self, *exc):
         self.client.close()
+
+    def _check_workers(self, wait: float = 10.0) -> None:
+        """Every worker must import this very ``sim``/``experiments``: ship a zip to workers that lack
+        them; refuse workers with other sources (results would depend on where a run happened)."""
+        import cloudpickle
+
+        from experiments import shipping
+
+        try:
+            self.client.wait_for_workers(1, timeout=wait)
+        except TimeoutError:
+            raise ExperimentError(f"--scheduler {self.scheduler}: the Dask cluster has no workers after {wait:g} s; "
+                                  f"start some with `dask worker {self.scheduler}`") from None
+        ours = shipping.fingerprint()
+        cloudpickle.register_pickle_by_value(shipping)  # workers may not have it: send the probe itself
+        try:
+            found = self.client.run(shipping.probe)
+            if any("error" in r for r in found.values()):
+                with tempfile.TemporaryDirectory() as d:
+                    try:
+                        self.client.upload_file(str(shipping.make_zip(Path(d))))
+                    except Exception:  # noqa: BLE001 - e.g. a dependency missing there: the probe says which
+                        pass
+                found = self.client.run(shipping.probe)
+        finally:
+            cloudpickle.unregister_pickle_by_value(shipping)
+        for worker, r in sorted(found.items()):
+            if "error" in r:
+                raise ExperimentError(f"--scheduler {self.scheduler}: Dask worker {worker} cannot import the project "
+                                      f"even after it was shipped ({r['error']}); install the project's requirements "
+                                      "there (pip install -r requirements.txt) or start the worker from a checkout "
+                                      "with PYTHONPATH set to it")
+            if r["fingerprint"] != ours:
+                raise ExperimentError(f"--scheduler {self.scheduler}: Dask worker {worker} imports other sim/experiments "
+                                      f"sources than this client (version {r['fingerprint']}, here {ours}); update "
+                                      "its copy of the project, or start it without the project on its path so "
+                                      "the client ships its own")
 
     def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[dict]:
         from distributed import as_completed

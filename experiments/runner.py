@@ -6,6 +6,9 @@ forces it), which needs importable top-level callables.
 from __future__ import annotations
 
 import dataclasses
+import os
+import threading
+import time
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,13 +52,32 @@ def failed_row(task: RunTask, error: str | None) -> dict:
 _WORKER_SCENARIO = None
 
 
-def init_worker(scenario) -> None:
-    """Pool initializer: keep the scenario; leave Ctrl-C to the parent, which saves and stops."""
+def init_worker(scenario, parent_pid: int | None = None) -> None:
+    """Pool initializer: keep the scenario; leave Ctrl-C to the parent, which saves and stops;
+    exit if the parent dies."""
     import signal
 
     global _WORKER_SCENARIO
     _WORKER_SCENARIO = scenario
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent_pid is not None:
+        exit_with_parent(parent_pid)
+
+
+def exit_with_parent(parent_pid: int, interval: float = 0.5) -> None:
+    """Pool initializer: end this worker soon after ``parent_pid`` is gone.
+
+    A parent killed outright (SIGKILL, the OOM killer) cannot stop its pool, and its workers
+    would otherwise finish their run, then wait for work for ever, holding the terminal and the
+    multiprocessing resource tracker. Once the parent dies this process is re-parented, so
+    ``os.getppid()`` changes; a daemon thread polls it (portable, unlike Linux's PR_SET_PDEATHSIG,
+    which fires when the spawning *thread* ends)."""
+    def watch():
+        while os.getppid() == parent_pid:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def run_in_worker(task: RunTask) -> dict:

@@ -86,4 +86,41 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
                                       "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"},
                        capture_output=True, text=True, timeout=180)
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert "cannot connect to Dask scheduler tcp://127.0.0.1:9" in r.stderr
+    assert "--scheduler tcp://127.0.0.1:9: cannot connect to Dask scheduler" in r.stderr
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow  # about 15 s: a scheduler and a worker of their own
+def test_workers_without_the_project_get_it_shipped(tmp_path):
+    """A worker started outside the checkout cannot import sim: the client ships sim/ and experiments/
+    (before: every run failed with ModuleNotFoundError: No module named 'sim')."""
+    pytest.importorskip("distributed")
+    addr = f"tcp://127.0.0.1:{_free_port()}"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                               "--port", addr.rsplit(":", 1)[1], "--no-dashboard"], cwd=tmp_path, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", addr, "--nthreads", "1",
+                                   "--no-dashboard", "--local-directory", str(tmp_path / "w")], cwd=tmp_path, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    try:
+        spec_path = tmp_path / "exp.yaml"
+        spec_path.write_text(SPEC)
+        r = subprocess.run([sys.executable, "-m", "experiments", "sweep", str(spec_path), "--out", str(tmp_path / "d"),
+                            "--executor", "dask", "--scheduler", addr, "--no-progress"], cwd=ROOT,
+                           env={**env, "PYTHONPATH": str(ROOT), "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "30s"},
+                           capture_output=True, text=True, timeout=180)
+        assert r.returncode == 0, r.stderr
+        d = read_results(tmp_path / "d")
+        assert len(d) == 16 and d["error"].isna().all(), d["error"].dropna().unique()
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()

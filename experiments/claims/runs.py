@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from experiments.runner import exit_with_parent  # workers end when a killed parent cannot stop them
+
 WF_METRICS = ("steps", "work_steps", "coordination_steps", "handoffs", "cross_body_handoffs", "approval_levels",
               "window_visits", "material_sets", "trips", "cycle_hours", "cycle_days", "waiting_hours", "halted")
 
@@ -95,7 +97,8 @@ def run_batches(batches: list[Batch], workers: int = 1, progress=None) -> Result
     ctx = multiprocessing.get_context("spawn")
     # longest first: Huaibei runs dominate, start them early
     jobs.sort(key=lambda j: (j[1] != "huaibei_pilots", j[5] is not None))
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=exit_with_parent,
+                                initargs=(os.getpid(),)) as pool:
         for i, out in enumerate(pool.map(run_job, jobs, chunksize=1)):
             res.add(*out)
             if progress:
