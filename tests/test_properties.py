@@ -30,10 +30,13 @@ slow`` draws 2,000 more. ``database=None``: nothing is written to the checkout.
 """
 from __future__ import annotations
 
+import atexit
 import bisect
 import copy
 import math
+import shutil
 import signal
+import tempfile
 from collections import Counter, defaultdict, namedtuple
 from contextlib import contextmanager
 
@@ -41,6 +44,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 import sim
 from sim.agents import Task
@@ -48,6 +52,12 @@ from sim.model import OfficeModel
 from sim.params import COORD_ROLES
 from sim.reforms import REFORMS
 from sim.run import release
+
+# Hypothesis caches the constants it reads from the project's source under its home directory
+# (``.hypothesis/`` in the working directory) even with ``database=None``: keep it out of the checkout.
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="hypothesis-home-")
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 
 TOL = 1e-6  # hours; runs last at most a few hundred hours, sums of a few hundred terms
 RUN_SECONDS = 10  # a small scenario runs in milliseconds: a run this long is a hang (an event loop that never advances)
