@@ -575,6 +575,9 @@ class OfficeModel(mesa.Model):
                         self._halted_lendable(q)
         for job in in_hand:
             q = job.queue
+            if job.then is not None and q.present == 0:  # a handout, every head away: straight to the section
+                self._enqueue(*job.then)
+                continue
             job.enq = self.now
             who = self._idle(q.primary) or self._idle(q.helpers)
             if who is not None:

@@ -125,3 +125,15 @@ def test_compare_carries_warnings():
     sc = scenario(workload__load_factor=4.0)
     c = sim.compare(sc, replications=2, seed=1)
     assert any("ρ ≥ 1" in w for w in c.warnings["a"])
+
+
+def test_handouts_never_wait_for_an_absent_head():
+    """With every head away, work waiting to be handed out goes straight to the section; that holds
+    too for the handout a head had in hand when leaving (it once waited in the head's queue, a halt)."""
+    sc = scenario(params__size_costs={"dispatch_hours": 0.5},
+                  params__absence={"trip": {"rate_per_year": 120, "days": 1}},
+                  structures__a__bodies__0__sections__0__staff=[{"id": "p1", "post": "head", "skills": {"f1": 1.0}},
+                                                                 {"id": "p5", "skills": {"f1": 1.0}}])
+    res = sim.run(sc, seed=4, days=200)
+    assert (res.events["activity"] == "dispatch").any()
+    assert not (res.halts["function"] == "(head)").any(), res.halts[res.halts["function"] == "(head)"]
