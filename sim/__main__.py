@@ -51,12 +51,25 @@ def _bounded(high):
 
 
 def _nonneg_int(text):
-    v = _positive_int(text) if text != "0" else 0
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {v}")
     return v
+
+
+def _name(text):
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
 
 
 def _out_folder(path) -> Path:
     """The ``run --out`` folder, created now so a bad path fails before any simulation."""
+    if not str(path).strip():
+        raise InputError("command line", "--out", "must name a folder, got ''")
     out = Path(path)
     if out.exists() and not out.is_dir():
         raise InputError("command line", "--out", f"{out} is a file, not a folder for the ledgers")
@@ -69,6 +82,8 @@ def _out_folder(path) -> Path:
 
 def _out_file(path) -> Path:
     """The ``compare --out`` CSV file, checked before any simulation."""
+    if not str(path).strip():
+        raise InputError("command line", "--out", "must name a CSV file, got ''")
     out = Path(path)
     if out.is_dir():
         raise InputError("command line", "--out", f"{out} is a folder; give a CSV file name, e.g. {out / 'runs.csv'}")
@@ -95,7 +110,10 @@ def cmd_run(a):
     for name in names:
         if name not in sc.structures:
             raise InputError(sc.file, "--structure", f"unknown structure {name!r} (defined: {', '.join(sc.structure_names)})")
-    root = _out_folder(a.out) if a.out else None
+    root = _out_folder(a.out) if a.out is not None else None
+    for name in names if root is not None else ():
+        if (root / name).exists() and not (root / name).is_dir():
+            raise InputError("command line", "--out", f"{root / name} is a file; the ledgers of {name!r} go in a folder there")
     cols, warnings = {}, {}
     for name in names:
         res = run(sc, structure=name, seed=a.seed, days=a.days, record_events=root is not None)
@@ -103,9 +121,12 @@ def cmd_run(a):
         warnings[name] = res.warnings
         if root is not None:
             out = root / name
-            out.mkdir(exist_ok=True)
-            for part in LEDGERS:
-                getattr(res, part).to_csv(out / f"{part}.csv", index=False)
+            try:
+                out.mkdir(exist_ok=True)
+                for part in LEDGERS:
+                    getattr(res, part).to_csv(out / f"{part}.csv", index=False)
+            except OSError as e:
+                raise InputError("command line", "--out", f"cannot write {out}: {e.strerror or e}") from None
     print(f"{sc.name}: seed {a.seed}, {_window(sc, a.days)} ({sc.file})\n")
     table = pd.DataFrame(cols).loc[list(SHOWN if not a.all else cols[names[0]].keys())]
     print(table.map(_fmt).to_string())
@@ -133,7 +154,7 @@ def cmd_compare(a):
     twice = sorted({s for s in structures if structures.count(s) > 1})
     if twice:
         raise InputError(sc.file, "--structures", f"{', '.join(twice)} named more than once")
-    out = _out_file(a.out) if a.out else None
+    out = _out_file(a.out) if a.out is not None else None
     c = compare(sc, structures=structures, replications=a.replications, seed=a.seed, days=a.days)
     print(f"{sc.name}: {a.replications} replications, common random numbers, seed {a.seed}, {_window(sc, a.days)}\n")
     rows = []
@@ -148,7 +169,10 @@ def cmd_compare(a):
         rows.append(row)
     print(pd.DataFrame(rows).set_index("metric").to_string())
     if out is not None:
-        c.metrics.to_csv(out, index=False)
+        try:
+            c.metrics.to_csv(out, index=False)
+        except OSError as e:
+            raise InputError("command line", "--out", f"cannot write {out}: {e.strerror or e}") from None
         print(f"\nper-run metrics written to {out}")
     for s, ws in c.warnings.items():
         _warn(s, ws)
@@ -161,7 +185,7 @@ def main(argv=None):
     r = sub.add_parser("run", help="run every structure of a scenario once and print its metrics",
                        description="Run a scenario's structures with one seed and print the per-run summary.")
     r.add_argument("scenario", nargs="?", default="finance_bureau", help=scen_help)
-    r.add_argument("--structure", help="run only this structure")
+    r.add_argument("--structure", type=_name, help="run only this structure")
     r.add_argument("--seed", type=_nonneg_int, default=1, help="random seed (default 1)")
     r.add_argument("--days", type=_bounded(MAX_HORIZON_DAYS), help="working days to simulate (default: the scenario's horizon)")
     r.add_argument("--all", action="store_true", help="print every metric")

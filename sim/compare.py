@@ -13,8 +13,9 @@ import pandas as pd
 from scipy import stats
 
 from .ledgers import METRICS
-from .run import run
-from .scenario import Scenario, load_scenario
+from .errors import InputError
+from .run import as_scenario, check_days, check_seed, run
+from .scenario import Scenario
 
 
 def replication_seeds(seed: int, replications: int) -> list[int]:
@@ -46,9 +47,21 @@ class Comparison:
 def compare(scenario: Scenario | str | None = None, *, structures: list[str] | None = None, replications: int = 10,
             seed: int = 1, days: int | None = None, overrides: dict | None = None,
             metrics: tuple[str, ...] = METRICS) -> Comparison:
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = as_scenario(scenario)
+    check_seed(seed)
+    check_days(days)
+    if isinstance(replications, bool) or not isinstance(replications, (int, np.integer)) or replications < 1:
+        raise InputError("<python>", "replications", f"expected a whole number >= 1, got {replications!r}")
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown:
+        raise InputError("<python>", "metrics", f"unknown metric {unknown[0]!r} (see sim.METRICS)")
     sc = sc.with_overrides(overrides)
     structures = list(structures or sc.structure_names)
+    for s in structures:
+        if s not in sc.structures:
+            raise InputError(sc.file, "structures", f"unknown structure {s!r} (defined: {', '.join(sc.structure_names)})")
+    if len(set(structures)) < len(structures):  # a structure twice would be paired with itself
+        raise InputError(sc.file, "structures", f"a structure is named twice: {structures}")
     rows, warnings = [], {}
     for r, s in enumerate(replication_seeds(seed, replications)):
         for name in structures:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .queues import COORD, HEAD
 
 STUCK_SHARE = 0.25  # assumption: work waiting longer than a quarter of the measured span is not a queue but a pile
+STUCK_DAYS = 5  # assumption: and longer than a working week, so a short run's ordinary queue is not flagged
 AWAY_SHARE = 0.5  # assumption: staff away more than half their time is an absence setting typed wrong
 
 
@@ -33,7 +34,7 @@ def diagnose(model, summary: dict) -> list[str]:
                 out.append(f"workflow {wf.id!r}: leaders sign nothing (params.approval.signoff_hours_per_day "
                            f"{a.signoff_hours_per_day} < item_hours {a.item_hours}): its tasks never finish")
                 break
-    stuck = STUCK_SHARE * span
+    stuck = max(STUCK_SHARE * span, STUCK_DAYS * hpd)
     for q in model.queues.values():
         if q.jobs and model.now - q.jobs[0].enq > stuck:
             what = {HEAD: "its head's desk", COORD: "coordination"}.get(q.function, repr(q.function))

@@ -9,9 +9,11 @@ import functools
 import math
 from dataclasses import dataclass
 
-from .errors import InputError
+from .errors import InputError, not_a_number
 
 KINDS = ("fixed", "exponential", "lognormal", "gamma", "uniform", "triangular")
+KEYS = {"fixed": ("mean",), "exponential": ("mean",), "lognormal": ("mean", "cv"), "gamma": ("mean", "cv"),
+        "uniform": ("low", "high"), "triangular": ("low", "high", "mean")}
 MAX_HOURS = 1e6  # assumption: a duration beyond ~500 working years is a typo (and would overflow the clock's meaning)
 MIN_CV, MAX_CV = 1e-3, 100.0  # assumption: gamma's shape is 1/cv^2, so cv 1e-200 divides by zero; 1e-3 is already fixed
 
@@ -58,26 +60,29 @@ def parse_dist(value, file, path, *, allow_zero=True) -> Dist:
     if isinstance(value, bool):
         raise InputError(file, path, "expected a number of hours or a distribution mapping, got a boolean")
     if isinstance(value, (int, float)):
-        if not math.isfinite(value) or value > MAX_HOURS:
-            raise InputError(file, path, f"expected a finite number of hours up to {MAX_HOURS:,}, got {value}")
+        if abs(value) > MAX_HOURS or not math.isfinite(value):
+            raise InputError(file, path, f"expected a finite number of hours up to {MAX_HOURS:,}, got {str(value)[:20]}")
         if value < 0 or (value == 0 and not allow_zero):
             raise InputError(file, path, f"must be {'>= 0' if allow_zero else '> 0'}, got {value}")
         return Dist("fixed", float(value))
+    if isinstance(value, str):
+        raise InputError(file, path, not_a_number(value) + " (or a mapping with 'dist')")
     if not isinstance(value, dict):
         raise InputError(file, path, f"expected a number or a mapping with 'dist', got {type(value).__name__}")
-    unknown = set(value) - {"dist", "mean", "cv", "low", "high"}
-    if unknown:
-        raise InputError(file, f"{path}.{sorted(unknown)[0]}", "unknown key (allowed: dist, mean, cv, low, high)")
     kind = value.get("dist", "fixed")
     if kind not in KINDS:
         raise InputError(file, f"{path}.dist", f"unknown distribution {kind!r} (allowed: {', '.join(KINDS)})")
+    unknown = set(value) - {"dist", *KEYS[kind]}
+    if unknown:  # a key the distribution ignores would silently do nothing (mean of a uniform)
+        raise InputError(file, f"{path}.{sorted(unknown)[0]}", f"not a parameter of dist {kind!r} "
+                                                              f"(it takes: {', '.join(KEYS[kind])})")
 
     def num(key, default=None):
         v = value.get(key, default)
         if v is None:
             raise InputError(file, f"{path}.{key}", f"required for dist {kind!r}")
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise InputError(file, f"{path}.{key}", f"expected a finite number, got {v!r}")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or abs(v) > MAX_HOURS * 10 or not math.isfinite(v):
+            raise InputError(file, f"{path}.{key}", f"expected a finite number up to {MAX_HOURS:,}, got {str(v)[:20]}")
         if v > MAX_HOURS:
             raise InputError(file, f"{path}.{key}", f"must be <= {MAX_HOURS:,}, got {v}")
         if v < 0:

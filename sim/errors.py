@@ -1,6 +1,8 @@
 """One error type for bad input, so the CLI can report it in one line and exit non-zero."""
 from __future__ import annotations
 
+import re
+
 # the name of one item of each list a scenario holds, for "workflow #3 'exam', step 4"
 _ITEM = {"workflows": "workflow", "steps": "step", "bodies": "body", "sections": "section", "staff": "staff member",
          "leaders": "leader", "windows": "window", "combos": "combo", "reforms": "reform", "services": "service",
@@ -26,6 +28,15 @@ class InputError(ValueError):
             return self
         where = describe(raw, self.field)
         return InputError(self.file, self.field, self.reason, where) if where else self
+
+
+def not_a_number(v) -> str:
+    """The reason for a value that should have been a number, with a hint where the mistake is common."""
+    text = repr(v) if len(repr(v)) <= 40 else repr(v)[:37] + "..."
+    if isinstance(v, str) and re.fullmatch(r"\s*\d+:\d+\s*", v):
+        h, m = v.strip().split(":")
+        return f"expected a number, got {text}: write hours as a decimal ({v.strip()} is {int(h) + int(m) / 60:g})"
+    return f"expected a number, got {text}"
 
 
 def describe(raw, path: str) -> str | None:

@@ -74,6 +74,7 @@ class WorkQueue:
         """End the halt; the waiting jobs' halted hours are settled when they are taken."""
         start = self.halt_start
         self.halted_before += now - start
-        ledger.append((self.section, self.function, start, now, now - start, self.halt_tasks))
+        if now > start:  # a halt that ends the instant it begins (lending without paperwork) stopped nothing
+            ledger.append((self.section, self.function, start, now, now - start, self.halt_tasks))
         self.halt_start = None
         self.halt_tasks = 0

@@ -7,6 +7,7 @@ can never run a scenario that a file could not have said.
 from __future__ import annotations
 
 import copy
+import graphlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 from . import reforms as reform_lib
 from .calendar import WorkCalendar
 from .distributions import parse_dist
-from .errors import InputError
+from .errors import InputError, not_a_number
 from .params import COORD_ROLES, AbsenceKind, Approval, Handoff, Params, Protocol, SizeCosts, Transition, Windows
 from .structure import POSTS, SECTION_KINDS, Body, Combo, Leader, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
@@ -30,7 +31,9 @@ MAX_RATE_PER_DAY = 1e6  # assumption: a whole province's service platform takes 
 MAX_EXPECTED_TASKS = 50_000_000  # assumption: about 20 GB of task records; a sweep asks for far fewer
 MAX_LOAD_FACTOR = 100.0  # assumption: 100x today's workload is a typo, not a scenario
 MAX_ABSENCES_PER_YEAR = 1000.0  # assumption: four episodes a working day per person is a typo
-MAX_STAFF_PER_ENTRY = 100_000  # assumption: more people than a province employs in one roster line is a typo
+MIN_ABSENCE_DAYS = 0.01  # assumption: shorter is not an absence; zero-length ones made 35x the halts
+MAX_PROTOCOL_STEPS = 100  # assumption: the seeds count 3 环节 for a section line; 100 is a typo, 10^9 a hang
+MAX_STAFF = 100_000  # assumption: a structure beyond a province's civil service is a typo (memory grows with it)
 
 
 @dataclass
@@ -65,7 +68,13 @@ class Scenario:
             return self
         raw = copy.deepcopy(self.raw)
         created = {}  # entries an override had to create on its way, by the override's path
+        if not isinstance(overrides, dict):
+            raise InputError(self.file, "overrides", f"expected a mapping of dotted paths to values, got {type(overrides).__name__}")
         for path, value in overrides.items():
+            parts = str(path).split(".")
+            if parts[0] == "variables" and (len(parts) != 2 or parts[1] not in (raw.get("variables") or {})):
+                known = ", ".join(raw.get("variables") or {}) or "none"
+                raise InputError(self.file, f"override {path}", f"no such variable in the scenario (defined: {known})")
             for where, siblings in _set_path(raw, path, value, self.file):
                 created[where] = (path, siblings)
         try:
@@ -156,8 +165,10 @@ class _Reader:
         return str(v)
 
     def number(self, v, path, *, low=0.0, strict=False, integer=False, high=None):
+        if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 1e300:
+            raise self.err(path, f"expected a number, got one with {len(str(abs(v)))} digits")
         if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v) or math.isinf(v):
-            raise self.err(path, f"expected a number, got {v!r}")
+            raise self.err(path, not_a_number(v))
         if integer and int(v) != v:
             raise self.err(path, f"expected a whole number, got {v}")
         if (strict and v <= low) or v < low:
@@ -165,6 +176,12 @@ class _Reader:
         if high is not None and v > high:
             raise self.err(path, f"must be <= {high}, got {v}")
         return int(v) if integer else float(v)
+
+
+def _short(v) -> str:
+    """A value as the message shows it: at most 40 characters (a pasted page must not fill the screen)."""
+    text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _substitute(node, variables, r, path="variables"):
@@ -222,30 +239,29 @@ def _parse_structures(r, raw):
     if not raw:
         raise r.err("structures", "at least one structure is needed")
     out: dict[str, Structure] = {}
-    for name in raw:
+    bases = {}
+    for name, spec in raw.items():
         _check_folder_name(r, name, f"structures.{name}")
-    pending = dict(raw)
-    while pending:
-        progressed = False
-        for name, spec in list(pending.items()):
-            path = f"structures.{name}"
-            r.mapping(spec, path)
-            if "from" in spec:
-                r.mapping(spec, path, allowed=("from", "reforms", "description"), required=("from",))
-                base = str(spec["from"])
-                if base not in raw:
-                    raise r.err(f"{path}.from", f"unknown structure {base!r} (defined: {', '.join(raw)})")
-                if base not in out:
-                    continue
-                st = _apply_reform_list(r, out[base], spec.get("reforms", []) or [], f"{path}.reforms", str(name))
-            else:
-                st = _parse_structure(r, spec, path, str(name))
-            out[str(name)] = st
-            del pending[name]
-            progressed = True
-        if not progressed:
-            raise r.err(f"structures.{next(iter(pending))}.from", "structures derive from each other in a cycle")
-    return {k: out[str(k)] for k in raw}
+        path = f"structures.{name}"
+        r.mapping(spec, path)
+        if "from" in spec:
+            r.mapping(spec, path, allowed=("from", "reforms", "description"), required=("from",))
+            base = spec["from"]
+            if base not in raw:
+                raise r.err(f"{path}.from", f"unknown structure {_short(base)} (defined: {', '.join(raw)})")
+            bases[name] = base
+    order = graphlib.TopologicalSorter({n: [bases[n]] if n in bases else [] for n in raw})
+    try:  # bases before the structures derived from them, in one pass (a reversed chain was quadratic)
+        names = list(order.static_order())
+    except graphlib.CycleError as e:
+        raise r.err(f"structures.{e.args[1][0]}.from", "structures derive from each other in a cycle") from None
+    for name in names:
+        spec, path = raw[name], f"structures.{name}"
+        if name in bases:
+            out[name] = _apply_reform_list(r, out[bases[name]], spec.get("reforms", []) or [], f"{path}.reforms", name)
+        else:
+            out[name] = _parse_structure(r, spec, path, name)
+    return {k: out[k] for k in raw}
 
 
 _UNSAFE = re.compile(r"[/\\:*?\"<>|\x00-\x1f]")
@@ -253,8 +269,10 @@ _UNSAFE = re.compile(r"[/\\:*?\"<>|\x00-\x1f]")
 
 def _check_folder_name(r, name, path):
     """Structure names become folder names (``run --out``, sweeps): a name may not leave the folder."""
-    text = str(name)
-    if isinstance(name, bool) or not text.strip() or text.startswith(".") or _UNSAFE.search(text) or len(text) > 100:
+    if not isinstance(name, str):
+        raise r.err(path, f"a structure name is text: put {name!r} in quotes")
+    text = name
+    if not text.strip() or text.startswith(".") or _UNSAFE.search(text) or len(text) > 100:
         raise r.err(path, f"structure name {text!r} cannot be a folder name: use letters, digits, _ or -, "
                           "no / \\ : or leading dot, at most 100 characters")
 
@@ -331,9 +349,11 @@ def _parse_structure(r, spec, path, name):
                 skills = {}
                 for f, pv in r.mapping(m.get("skills", {}) or {}, f"{mp}.skills").items():
                     skills[str(f)] = r.number(pv, f"{mp}.skills.{f}", strict=True, high=5)
-                count = r.number(m.get("count", 1), f"{mp}.count", integer=True, low=0, high=MAX_STAFF_PER_ENTRY)
+                count = r.number(m.get("count", 1), f"{mp}.count", integer=True, low=0, high=MAX_STAFF)
                 base = r.text(m["id"], f"{mp}.id")
                 ids = [base] if "count" not in m else [f"{base}{k + 1}" for k in range(count)]
+                if len(seen_staff) + len(ids) > MAX_STAFF:
+                    raise r.err(f"{mp}.count", f"the structure would have more than {MAX_STAFF:,} staff")
                 for k, mid in enumerate(ids):
                     if mid in seen_staff:
                         raise r.err(f"{mp}.id", f"duplicate staff id {mid!r}")
@@ -342,9 +362,13 @@ def _parse_structure(r, spec, path, name):
             if sum(m.post == "head" for m in staff) > 1:
                 raise r.err(f"{sp}.staff", "a section has at most one head")
             sections.append(Section(sid, str(s.get("name", sid)), kind, funcs, staff,
-                                    [str(x) for x in s.get("nameplates", []) or []]))
+                                    [r.text(x, f"{sp}.nameplates.{j}")
+                                     for j, x in enumerate(r.seq(s.get("nameplates", []) or [], f"{sp}.nameplates"))]))
         seen_bodies.add(bid)
-        bodies.append(Body(bid, str(b.get("name", bid)), sections, blead, bool(b.get("direct_handling", False))))
+        direct = b.get("direct_handling", False)
+        if not isinstance(direct, bool):
+            raise r.err(f"{bp}.direct_handling", f"expected true or false, got {_short(direct)}")
+        bodies.append(Body(bid, str(b.get("name", bid)), sections, blead, direct))
     above = {str(k): leader_ref(v, f"{path}.above.{k}") for k, v in r.mapping(spec.get("above", {}) or {}, f"{path}.above").items()}
     st = Structure(name, bodies, leaders, above)
     for wi, w in enumerate(r.seq(spec.get("windows", []) or [], f"{path}.windows")):
@@ -365,7 +389,12 @@ def _parse_structure(r, spec, path, name):
         for j, m in enumerate(members):
             if not any(b.id == m for b in bodies):
                 raise r.err(f"{cp}.bodies.{j}", f"unknown body {m!r}")
-        st.combos.append(Combo(r.text(c["id"], f"{cp}.id"), str(c["lead"]), members))
+        if len(set(members)) < 2 or len(set(members)) < len(members):
+            raise r.err(f"{cp}.bodies", "a combo groups at least two different bodies")
+        lead = r.text(c["lead"], f"{cp}.lead")
+        if lead not in members:
+            raise r.err(f"{cp}.lead", f"{lead!r} is not one of the combo's bodies")
+        st.combos.append(Combo(r.text(c["id"], f"{cp}.id"), lead, members))
     if spec.get("lending_delay_hours") is not None:
         st.lending_delay_hours = r.number(spec["lending_delay_hours"], f"{path}.lending_delay_hours", high=10_000)
     try:
@@ -470,7 +499,7 @@ def _fields(r, raw, path, cls):
     """A dataclass of plain non-negative numbers, defaults for what is not given."""
     names = list(cls.__dataclass_fields__)
     raw = r.mapping(raw or {}, path, allowed=names)
-    limits = {"incomplete_materials": 1.0, "novice_proficiency": 5.0, "slowdown": 0.99}
+    limits = {"incomplete_materials": 1.0, "novice_proficiency": 5.0, "slowdown": 0.99, "session_hour": 24.0}
     return cls(**{k: r.number(v, f"{path}.{k}", high=limits.get(k)) for k, v in raw.items()})
 
 
@@ -478,13 +507,13 @@ def _protocol(r, raw, path, default):
     if raw is None:
         return default
     r.mapping(raw, path, allowed=("steps", "roles", "hours", "mail_hours"))
-    roles = tuple(raw.get("roles", default.roles))
+    roles = tuple(r.seq(raw["roles"], f"{path}.roles")) if "roles" in raw else default.roles
     for i, role in enumerate(roles):
         if role not in COORD_ROLES:
             raise r.err(f"{path}.roles.{i}", f"unknown role {role!r} (allowed: {', '.join(COORD_ROLES)})")
     if not roles:
         raise r.err(f"{path}.roles", "at least one role")
-    return Protocol(r.number(raw.get("steps", default.steps), f"{path}.steps", integer=True), roles,
+    return Protocol(r.number(raw.get("steps", default.steps), f"{path}.steps", integer=True, high=MAX_PROTOCOL_STEPS), roles,
                     parse_dist(raw["hours"], r.file, f"{path}.hours") if "hours" in raw else default.hours,
                     r.number(raw.get("mail_hours", default.mail_hours), f"{path}.mail_hours"))
 
@@ -495,6 +524,10 @@ def _absences(r, raw, path):
     for kind, spec in raw.items():
         kp = f"{path}.{kind}"
         r.mapping(spec, kp, allowed=("rate_per_year", "days"), required=("rate_per_year", "days"))
+        days = parse_dist(spec["days"], r.file, f"{kp}.days", allow_zero=False)
+        if days.mean < MIN_ABSENCE_DAYS:
+            raise r.err(f"{kp}.days", f"an absence lasts on average at least {MIN_ABSENCE_DAYS} days (about 5 minutes), "
+                                      f"got {days.mean:g}")
         out[str(kind)] = AbsenceKind(r.number(spec["rate_per_year"], f"{kp}.rate_per_year", high=MAX_ABSENCES_PER_YEAR),
-                                     parse_dist(spec["days"], r.file, f"{kp}.days", allow_zero=False))
+                                     days)
     return out

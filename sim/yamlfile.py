@@ -24,6 +24,24 @@ _FULLWIDTH_KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_$][\w.$-]*)\s*([：，])")
 _QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
 
 
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2's numbers: ``1e-3`` is a number (YAML 1.1 wants ``1.0e-3``
+    and reads ``1e-3`` as text) and ``1:30`` is not base 60 (YAML 1.1 reads it as 90: a duration typed
+    as 1 h 30 became 90 hours without a word)."""
+
+
+_Loader.yaml_implicit_resolvers = {k: [(tag, rx) for tag, rx in v if tag not in (_INT, _FLOAT)]
+                                   for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver(_INT, re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)"
+                                               r"|[-+]?0x[0-9a-fA-F_]+)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(_FLOAT, re.compile(r"^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
+                                                 r"|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
+                                                 r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+0123456789."))
+
+
 def read_yaml(path: str | Path, *, what: str = "file"):
     """The YAML document at ``path`` as plain Python data; every problem is one ``InputError``."""
     path = Path(path)
@@ -57,7 +75,7 @@ def parse_yaml(text: str, path="<text>"):
     """Parse ``text``: duplicate keys, full-width punctuation and alias bombs are errors."""
     _full_width(text, path)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:

@@ -161,6 +161,21 @@ FILES = [
     ("workflow-no-steps", mutate(f"{WF}.steps", []), f"{WF}.steps", "at least one step"),
     ("workflow-duplicate", mutate("workload.workflows", yaml.safe_load(GOOD)["workload"]["workflows"] * 2), "workload.workflows.1.id", "duplicate workflow id"),
     ("nobody-skilled", mutate("structures.a.bodies.0.sections.1.staff.0.skills", {"f1": 1.0}), f"{WF}.steps.1.work", "nobody"),
+    # found by a hostile-user probe of the finished checks
+    ("nameplates-not-list", mutate(f"{SEC1}.nameplates", 5), f"{SEC1}.nameplates", "expected a list"),
+    ("roles-not-list", mutate("params.handoff", {"section": {"roles": 5}}), "params.handoff.section.roles", "expected a list"),
+    ("integer-beyond-float", mutate("horizon_days", 10 ** 400), "horizon_days", "digits"),
+    ("hours-beyond-float", mutate(f"{WF}.steps.0.hours", 10 ** 400), f"{WF}.steps.0.hours", "finite number"),
+    ("structure-name-number", GOOD.replace("  b2:\n    from: a", "  2:\n    from: a"), "structures.2", "in quotes"),
+    ("handoff-steps-huge", mutate("params.handoff", {"section": {"steps": 10 ** 9}}), "params.handoff.section.steps", "must be <="),
+    ("staff-total-huge", mutate(f"{SEC1}.staff.1.count", 100_001), f"{SEC1}.staff.1.count", "must be <="),
+    ("hours-sexagesimal", GOOD.replace("{work: f1, hours: 1}", "{work: f1, hours: 1:30}"), f"{WF}.steps.0.hours", "decimal (1:30 is 1.5)"),
+    ("absence-zero-length", mutate("params.absence.trip.days", {"dist": "uniform", "low": 0, "high": 0}), "params.absence.trip.days", "at least"),
+    ("direct-handling-text", mutate("structures.a.bodies.0.direct_handling", "false"), "structures.a.bodies.0.direct_handling", "true or false"),
+    ("combo-lead-elsewhere", mutate("structures.a.combos", [{"id": "k", "lead": "zz", "bodies": ["b", "c"]}]), "structures.a.combos.0.lead", "not one of"),
+    ("combo-one-body-in-file", mutate("structures.a.combos", [{"id": "k", "lead": "b", "bodies": ["b"]}]), "structures.a.combos.0.bodies", "at least two"),
+    ("dist-ignored-key", mutate(f"{WF}.steps.0.hours", {"dist": "uniform", "low": 1, "high": 2, "mean": 100}), f"{WF}.steps.0.hours.mean", "not a parameter"),
+    ("session-hour-huge", mutate("params.approval", {"session_hour": 1e300}), "params.approval.session_hour", "must be <= 24"),
     # reform arguments
     ("merge-self", reform({"merge_sections": {"sections": ["s1", "s1"], "into": "big"}}), R, "'s1' is named twice"),
     ("merge-into-list", reform({"merge_sections": {"sections": ["s1", "s2"], "into": ["x"]}}), R, "into: expected a name"),
@@ -256,7 +271,7 @@ CLI = [
     ("days-huge", ["run", "{good}", "--days", "100000000"], "--days", "must be <="),
     ("replications-1e9", ["compare", "{good}", "--replications", "1000000000"], "--replications", "must be <="),
     ("replications-zero", ["compare", "{good}", "--replications", "0"], "--replications", "must be > 0"),
-    ("seed-negative", ["run", "{good}", "--seed", "-1"], "--seed", "must be > 0"),
+    ("seed-negative", ["run", "{good}", "--seed", "-1"], "--seed", "must be >= 0"),
     ("seed-nan", ["run", "{good}", "--seed", "nan"], "--seed", "whole number"),
     ("unknown-structure", ["run", "{good}", "--structure", "zz"], "--structure", "unknown structure 'zz'"),
     ("compare-one", ["compare", "{good}", "--structures", "a"], "--structures", "at least two"),
@@ -267,6 +282,10 @@ CLI = [
     ("unknown-flag", ["run", "{good}", "--bogus"], "command line", "unrecognized arguments"),
     ("no-command", [], "command line", "required"),
     ("unknown-command", ["simulate"], "command line", "invalid choice"),
+    ("out-empty", ["run", "{good}", "--out", ""], "--out", "must name a folder"),
+    ("compare-out-empty", ["compare", "{good}", "--out", ""], "--out", "must name a CSV file"),
+    ("structure-empty", ["run", "{good}", "--structure", ""], "--structure", "must not be empty"),
+    ("out-holds-a-file-named-like-a-structure", ["run", "{good}", "--days", "2", "--out", "{tmp}/clash"], "--out", "is a file"),
 ]
 
 
@@ -275,6 +294,9 @@ def test_bad_command_line(tmp_path, capsys, case):
     name, argv, field, reason = case
     good = _good(tmp_path)
     argv = [a.format(good=good, tmp=tmp_path) for a in argv]
+    if name == "out-holds-a-file-named-like-a-structure":
+        (tmp_path / "clash").mkdir()
+        (tmp_path / "clash" / "b2").write_text("")
     before = sorted(p.name for p in tmp_path.rglob("*"))
     code = _call(argv)
     line = _one_line(capsys)
@@ -300,6 +322,27 @@ def test_bad_override(tmp_path, override, field, reason):
     assert field in str(e.value) and reason in str(e.value), str(e.value)
 
 
+@pytest.mark.parametrize("call,field", [
+    (lambda sc: sim.run(sc, seed=-1, days=2), "seed"),
+    (lambda sc: sim.run(sc, seed="a", days=2), "seed"),
+    (lambda sc: sim.run(sc, days=float("nan")), "days"),
+    (lambda sc: sim.run(sc, days=0), "days"),
+    (lambda sc: sim.run(sc, overrides=[("a", 1)], days=2), "overrides"),
+    (lambda sc: sim.run(5), "scenario"),
+    (lambda sc: sim.compare(sc, replications=0), "replications"),
+    (lambda sc: sim.compare(sc, metrics=("nope",), replications=2), "metrics"),
+    (lambda sc: sim.compare(sc, structures=["a", "a"], replications=2), "structures"),
+    (lambda sc: sc.with_overrides({"variables.typo": 3}), "override variables.typo"),
+], ids=["seed-negative", "seed-text", "days-nan", "days-zero", "overrides-list", "scenario-number",
+        "replications-zero", "metric-unknown", "structures-twice", "variable-typo"])
+def test_bad_python_api_arguments(tmp_path, call, field):
+    """The Python API checks its arguments as the CLI does: an InputError naming the argument."""
+    sc = sim.load_scenario(_good(tmp_path))
+    with pytest.raises(sim.InputError) as e:
+        call(sc)
+    assert e.value.field == field, str(e.value)
+
+
 def test_reform_python_api_validates_too():
     """A reform called from Python checks its arguments and the structure it leaves, like a file."""
     st = copy.deepcopy(sim.load_scenario("finance_bureau").structures["fragmented"])
@@ -314,4 +357,4 @@ def test_reform_python_api_validates_too():
 
 def test_case_count():
     """The issue asks for at least 100 bad-input cases over files, reforms and the command line."""
-    assert len(FILES) + len(CLI) + len(OVERRIDES) >= 100
+    assert len(FILES) + len(CLI) + len(OVERRIDES) + 10 >= 100
