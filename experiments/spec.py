@@ -48,11 +48,10 @@ import dataclasses
 import hashlib
 import json
 import math
-import re
 from pathlib import Path
 from typing import Any
 
-from sim.errors import InputError
+from sim.errors import InputError, folder_name_problem
 from sim.yamlfile import read_yaml
 
 from experiments.errors import SpecError
@@ -69,9 +68,6 @@ _PARAM_KEYS = {"values", "low", "high", "type"}
 
 MAX_RUNS = 1_000_000   # runs per experiment: beyond this the run list alone exhausts memory
 MAX_DAYS = 10_000      # simulated working days per run (about 40 years)
-MAX_NAME = 100         # characters in an experiment name (it is a folder name)
-# characters that make a name more than one folder, or that Windows refuses in a folder name
-_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -274,17 +270,9 @@ def _check_name(path, name, given: bool) -> None:
     """The name becomes the folder ``results/<name>``: one plain folder name, so results never
     land outside the results folder (``../x``, ``/abs``, ``a/b``) or in an unusable one."""
     field = "name" if given else f"name (default: the file name {path.stem!r})"
-    if not isinstance(name, str) or not name.strip():
-        raise SpecError(path, field, f"must be a non-empty string, got {name!r}")
-    why = ("it is used as the results folder results/<name>, so it must be one plain folder name: "
-           f"no / \\ : * ? \" < > | or control characters, not '.' or '..', got {name!r}")
-    if _UNSAFE_NAME.search(name) or name.strip(". ") == "":
-        raise SpecError(path, field, why)
-    if name != name.strip() or name.endswith("."):
-        raise SpecError(path, field, f"must not begin or end with a space or end with a dot "
-                        f"(it is a folder name), got {name!r}")
-    if len(name) > MAX_NAME:
-        raise SpecError(path, field, f"at most {MAX_NAME} characters (it is a folder name), got {len(name)}")
+    problem = folder_name_problem(name)
+    if problem:
+        raise SpecError(path, field, f"it is used as the results folder results/<name>, so it {problem}")
 
 
 def _check_run_count(spec: Spec) -> None:

@@ -30,9 +30,34 @@ class InputError(ValueError):
         return InputError(self.file, self.field, self.reason, where) if where else self
 
 
+MAX_NAME = 100  # characters in a name that becomes a folder (experiment and structure names)
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')  # more than one folder, or refused by Windows
+
+
+def folder_name_problem(name) -> str | None:
+    """Why ``name`` cannot be one plain folder name (results and ledgers are written under it), or None:
+    ``../x``, ``/abs`` or ``a/b`` would put files outside the folder the user gave."""
+    if not isinstance(name, str) or not name.strip():
+        return f"must be a non-empty string, got {short(name)}"
+    if _UNSAFE_NAME.search(name) or name.startswith("."):
+        return ("must be one plain folder name: no / \\ : * ? \" < > | or control characters, no leading dot, "
+                f"got {short(name)}")
+    if name != name.strip() or name.endswith("."):
+        return f"must not begin or end with a space or end with a dot (it is a folder name), got {short(name)}"
+    if len(name) > MAX_NAME:
+        return f"must be at most {MAX_NAME} characters (it is a folder name), got {len(name)}"
+    return None
+
+
+def short(v) -> str:
+    """A value as a message shows it: at most 40 characters (a pasted page must not fill the screen)."""
+    text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def not_a_number(v) -> str:
     """The reason for a value that should have been a number, with a hint where the mistake is common."""
-    text = repr(v) if len(repr(v)) <= 40 else repr(v)[:37] + "..."
+    text = short(v)
     if isinstance(v, str) and re.fullmatch(r"\s*\d+:\d+\s*", v):
         h, m = v.strip().split(":")
         return f"expected a number, got {text}: write hours as a decimal ({v.strip()} is {int(h) + int(m) / 60:g})"

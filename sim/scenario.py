@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import graphlib
 import math
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 from . import reforms as reform_lib
 from .calendar import WorkCalendar
 from .distributions import parse_dist
-from .errors import InputError, not_a_number
+from .errors import InputError, folder_name_problem, not_a_number, short
 from .params import COORD_ROLES, AbsenceKind, Approval, Handoff, Params, Protocol, SizeCosts, Transition, Windows
 from .structure import POSTS, SECTION_KINDS, Body, Combo, Leader, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
@@ -178,12 +177,6 @@ class _Reader:
         return int(v) if integer else float(v)
 
 
-def _short(v) -> str:
-    """A value as the message shows it: at most 40 characters (a pasted page must not fill the screen)."""
-    text = repr(v)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def _substitute(node, variables, r, path="variables"):
     """Replace "$name" strings with the scenario's variables (so sweeps can vary structure sizes)."""
     if isinstance(node, dict):
@@ -248,7 +241,7 @@ def _parse_structures(r, raw):
             r.mapping(spec, path, allowed=("from", "reforms", "description"), required=("from",))
             base = spec["from"]
             if base not in raw:
-                raise r.err(f"{path}.from", f"unknown structure {_short(base)} (defined: {', '.join(raw)})")
+                raise r.err(f"{path}.from", f"unknown structure {short(base)} (defined: {', '.join(raw)})")
             bases[name] = base
     order = graphlib.TopologicalSorter({n: [bases[n]] if n in bases else [] for n in raw})
     try:  # bases before the structures derived from them, in one pass (a reversed chain was quadratic)
@@ -264,17 +257,13 @@ def _parse_structures(r, raw):
     return {k: out[k] for k in raw}
 
 
-_UNSAFE = re.compile(r"[/\\:*?\"<>|\x00-\x1f]")
-
-
 def _check_folder_name(r, name, path):
-    """Structure names become folder names (``run --out``, sweeps): a name may not leave the folder."""
+    """Structure names become folder names (``run --out``): a name may not leave the folder."""
     if not isinstance(name, str):
         raise r.err(path, f"a structure name is text: put {name!r} in quotes")
-    text = name
-    if not text.strip() or text.startswith(".") or _UNSAFE.search(text) or len(text) > 100:
-        raise r.err(path, f"structure name {text!r} cannot be a folder name: use letters, digits, _ or -, "
-                          "no / \\ : or leading dot, at most 100 characters")
+    problem = folder_name_problem(name)
+    if problem:
+        raise r.err(path, f"structure name {short(name)} cannot be a folder name: it {problem}")
 
 
 def _apply_reform_list(r, base, reforms, path, name):
@@ -367,7 +356,7 @@ def _parse_structure(r, spec, path, name):
         seen_bodies.add(bid)
         direct = b.get("direct_handling", False)
         if not isinstance(direct, bool):
-            raise r.err(f"{bp}.direct_handling", f"expected true or false, got {_short(direct)}")
+            raise r.err(f"{bp}.direct_handling", f"expected true or false, got {short(direct)}")
         bodies.append(Body(bid, str(b.get("name", bid)), sections, blead, direct))
     above = {str(k): leader_ref(v, f"{path}.above.{k}") for k, v in r.mapping(spec.get("above", {}) or {}, f"{path}.above").items()}
     st = Structure(name, bodies, leaders, above)
