@@ -60,7 +60,7 @@ def not_a_number(v) -> str:
     text = short(v)
     if isinstance(v, str) and re.fullmatch(r"\s*\d+:\d+\s*", v):
         h, m = v.strip().split(":")
-        return f"expected a number, got {text}: write hours as a decimal ({v.strip()} is {int(h) + int(m) / 60:g})"
+        return f"expected a number, got {text}: write it as a decimal ({v.strip()} is {int(h) + int(m) / 60:g})"
     return f"expected a number, got {text}"
 
 
