@@ -36,6 +36,39 @@ class AbsenceKind:
     days: Dist  # duration in working days
 
 
+ABSENCE_STARTS = ("mid_day", "whole_day")
+WORK_IN_HAND = ("hand_back", "finish_first")
+RATE_COUNTS = ("starts_while_present", "episodes_per_year")
+
+
+@dataclass(frozen=True)
+class AbsenceRule:
+    """How absences happen (``sim.mechanisms.absences``).
+
+    ``start``: ``mid_day`` episodes start at any hour and last a drawn number of working days (a
+    renewal process: trips, meetings, sick hours); ``whole_day`` episodes start at a day's start and
+    last whole days (leave as offices book it: 请假 by the day). ``work_in_hand``: ``hand_back`` the
+    job in hand goes back to the section's queue for a colleague; ``finish_first`` the person
+    finishes what they hold (and what a head had broken off) before leaving. ``counts``: what
+    ``rate_per_year`` counts: ``starts_while_present`` the rate of starting an episode per year of
+    presence (52 x days_per_week working days; fewer are realised, as time away cannot start
+    another), ``episodes_per_year`` the episodes realised per year of 52 x days_per_week days.
+    Defaults: the first version's rule (assumption kept so the seed claims stay comparable)."""
+    start: str = "mid_day"
+    work_in_hand: str = "hand_back"
+    counts: str = "starts_while_present"
+
+
+@dataclass(frozen=True)
+class Continuity:
+    """Case continuity (``sim.mechanisms.dispatch``): the chance that the person who finishes a step
+    takes the task's next step in the same section themselves, at once, ahead of older waiting work
+    (the case stays with its handler: 首问负责、一办到底). 1 = always (the first version's implicit rule,
+    kept as default: assumption, a clerk who has the file open carries on), 0 = never (the next step
+    joins the queue behind older work; a free person takes the oldest job)."""
+    keep_next_step: float = 1.0
+
+
 @dataclass(frozen=True)
 class Approval:
     signoff_hours_per_day: float = 1.0  # time a leader spends on the in-tray each day
@@ -71,6 +104,8 @@ class Params:
     handoff: Handoff = Handoff()
     absence: dict[str, AbsenceKind] = field(default_factory=dict)
     leader_absence: dict[str, AbsenceKind] = field(default_factory=dict)
+    absence_rule: AbsenceRule = AbsenceRule()
+    continuity: Continuity = Continuity()
     approval: Approval = Approval()
     size_costs: SizeCosts = SizeCosts()
     windows: Windows = Windows()

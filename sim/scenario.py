@@ -17,7 +17,8 @@ from . import reforms as reform_lib
 from .calendar import WorkCalendar
 from .distributions import parse_dist
 from .errors import InputError, folder_name_problem, not_a_number, short
-from .params import COORD_ROLES, AbsenceKind, Approval, Handoff, Params, Protocol, SizeCosts, Transition, Windows
+from .params import (ABSENCE_STARTS, COORD_ROLES, RATE_COUNTS, WORK_IN_HAND, AbsenceKind, AbsenceRule, Approval,
+                     Continuity, Handoff, Params, Protocol, SizeCosts, Transition, Windows)
 from .structure import POSTS, SECTION_KINDS, Body, Combo, Leader, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
 from .yamlfile import read_yaml
@@ -469,8 +470,8 @@ def _check_workload_fits(r, wl, st, sname):
 
 # ---- params ----------------------------------------------------------------------------------
 def _parse_params(r, raw):
-    r.mapping(raw, "params", allowed=("handoff", "absence", "leader_absence", "approval", "size_costs", "windows",
-                                          "transition"))
+    r.mapping(raw, "params", allowed=("handoff", "absence", "leader_absence", "absence_rule", "continuity", "approval",
+                                          "size_costs", "windows", "transition"))
     hraw = r.mapping(raw.get("handoff", {}) or {}, "params.handoff", allowed=("section", "body"))
     d = Handoff()
     handoff = Handoff(_protocol(r, hraw.get("section"), "params.handoff.section", d.section),
@@ -481,7 +482,22 @@ def _parse_params(r, raw):
                   approval=_fields(r, raw.get("approval"), "params.approval", Approval),
                   size_costs=_fields(r, raw.get("size_costs"), "params.size_costs", SizeCosts),
                   windows=_fields(r, raw.get("windows"), "params.windows", Windows),
-                  transition=_fields(r, raw.get("transition"), "params.transition", Transition))
+                  transition=_fields(r, raw.get("transition"), "params.transition", Transition),
+                  absence_rule=_absence_rule(r, raw.get("absence_rule"), "params.absence_rule"),
+                  continuity=_continuity(r, raw.get("continuity"), "params.continuity"))
+
+
+def _absence_rule(r, raw, path):
+    raw = r.mapping(raw or {}, path, allowed=("start", "work_in_hand", "counts"))
+    for key, allowed in (("start", ABSENCE_STARTS), ("work_in_hand", WORK_IN_HAND), ("counts", RATE_COUNTS)):
+        if key in raw and raw[key] not in allowed:
+            raise r.err(f"{path}.{key}", f"got {short(raw[key])}, expected one of: {', '.join(allowed)}")
+    return AbsenceRule(**raw)
+
+
+def _continuity(r, raw, path):
+    raw = r.mapping(raw or {}, path, allowed=("keep_next_step",))
+    return Continuity(**{k: r.number(v, f"{path}.{k}", high=1.0) for k, v in raw.items()})
 
 
 def _fields(r, raw, path, cls):
