@@ -1,14 +1,22 @@
-"""Sensitivity indices (Morris or Sobol, from ``experiments.sensitivity.analyse``) as bar charts."""
+"""Sensitivity indices (Morris or Sobol, from ``experiments.sensitivity.analyse``) as bar charts.
+
+The table's layout is declared here, where it is read; experiments write tables of this layout
+and import it from here (analysis never imports experiments)."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.sensitivity import INDEX_COLUMNS, PLOTTED
-
 from . import style
 from .sweeps import short_name
+
+# per method: the index columns of a sensitivity table (besides structure, metric, parameter)
+INDEX_COLUMNS = {"morris": ["mu", "mu_star", "sigma", "mu_star_conf"],
+                 "sobol": ["S1", "S1_conf", "ST", "ST_conf"]}
+# per method: the index drawn, its confidence half-width, the axis label
+PLOTTED = {"morris": ("mu_star", "mu_star_conf", "Morris μ* (mean |elementary effect|)"),
+           "sobol": ("ST", "ST_conf", "Sobol total-order index ST")}
 
 
 def method_of(table: pd.DataFrame) -> str:

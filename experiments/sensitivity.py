@@ -12,14 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.sensitivity import INDEX_COLUMNS, plot_sensitivity  # the table's layout is analysis's
 from experiments import sampling
 from experiments.errors import ExperimentError
 from experiments.spec import Spec
-
-INDEX_COLUMNS = {"morris": ["mu", "mu_star", "sigma", "mu_star_conf"],
-                 "sobol": ["S1", "S1_conf", "ST", "ST_conf"]}
-PLOTTED = {"morris": ("mu_star", "mu_star_conf", "Morris μ* (mean |elementary effect|)"),
-           "sobol": ("ST", "ST_conf", "Sobol total-order index ST")}
 
 
 def point_means(spec: Spec, df: pd.DataFrame, structure: str, metric: str) -> np.ndarray:
@@ -63,8 +59,6 @@ def analyse(spec: Spec, df: pd.DataFrame) -> pd.DataFrame:
 def plot(spec: Spec, table: pd.DataFrame, path) -> Path:
     """The analysis library's sensitivity bars (main index per parameter, one bar per structure, with
     CI), titled with the experiment's name, saved to ``path``."""
-    from analysis.sensitivity import plot_sensitivity  # analysis reads experiments' tables: import late
-
     fig = plot_sensitivity(table, metrics=list(spec.sensitivity_metrics))
     fig.suptitle(f"{spec.name}: sensitivity ({spec.design.method})", fontsize=10)
     path = Path(path)

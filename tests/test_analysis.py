@@ -209,7 +209,7 @@ def test_wide_org_chart_wraps_its_sections():
     assert fig.get_size_inches()[0] < 14
 
 
-def _fake_sweep(tmp_path) -> analysis.Sweep:
+def _fake_sweep(tmp_path):
     """A sweep's rows in the store's layout (3 x 2 grid, 2 structures, 3 replications): the heatmap
     logic without spawning a process pool."""
     rng = np.random.default_rng(0)
@@ -228,8 +228,9 @@ def _fake_sweep(tmp_path) -> analysis.Sweep:
             point += 1
     meta = {"spec_name": "fake", "parameters": ["params.size_costs.span_cost", "workload.load_factor"],
             "metrics": ["mean_cycle_hours"], "structures": ["fragmented", "merged"], "baseline": "fragmented"}
-    return analysis.Sweep(tmp_path, pd.DataFrame(rows), meta, meta["parameters"], meta["metrics"],
-                          meta["structures"], meta["baseline"])
+    from experiments.results import Sweep
+    return Sweep(tmp_path, pd.DataFrame(rows), meta, meta["parameters"], meta["metrics"],
+                 meta["structures"], meta["baseline"])
 
 
 def test_sweep_heatmap_cells_match_the_grid(tmp_path):
@@ -251,7 +252,8 @@ def test_sweep_heatmap_cells_match_the_grid(tmp_path):
 
 
 def test_load_sweep_reads_the_experiments_store(tmp_path):
-    """Rows written through experiments' own ResultStore come back through analysis.load_sweep."""
+    """Rows written through experiments' own ResultStore come back through experiments.results.load_sweep."""
+    from experiments.results import load_sweep
     from experiments.spec import load_spec
     from experiments.store import ResultStore, session_info
     spec_file = tmp_path / "s.yaml"
@@ -268,7 +270,7 @@ def test_load_sweep_reads_the_experiments_store(tmp_path):
                        "workload.load_factor": lf, "mean_cycle_hours": float(k), "error": None})
             k += 1
     store.close()
-    sw = analysis.load_sweep(tmp_path / "out")
+    sw = load_sweep(tmp_path / "out")
     assert len(sw.runs) == 4 and sw.structures == ["fragmented", "merged"] and sw.baseline == "fragmented"
     assert sw.parameters == ["workload.load_factor"]
     assert len(sw.summary()) == 4 and len(sw.differences()) == 2
