@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from sim.routing import compile_route
+from sim.mechanisms.routing import compile_route
 from sim.scenario import Scenario, load_scenario
 
 from . import style

@@ -29,6 +29,8 @@ class Job:
 class Staff(mesa.Agent):
     """A member of a section. ``skills`` maps a function to a proficiency (1.0 = specialist)."""
 
+    leaving = False  # away by the absence rule but finishing the work in hand (finish_first)
+
     def __init__(self, model, member, section, body):
         super().__init__(model)
         self.sid = member.id
@@ -60,6 +62,8 @@ class Staff(mesa.Agent):
 
 class Leader(mesa.Agent):
     """A leader above sections: signs items in the in-tray during a limited daily session."""
+
+    leaving = False  # leaders hold no job in hand (see Staff.leaving)
 
     def __init__(self, model, leader):
         super().__init__(model)

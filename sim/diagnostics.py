@@ -24,10 +24,11 @@ def diagnose(model, summary: dict) -> list[str]:
     for i, wf in enumerate(sc.workload.workflows):
         if wf.rate_per_day * sc.workload.load_factor <= 0:
             out.append(f"workflow {wf.id!r}: rate 0, no task of it arrives")
-        for step in model._routes[i]:
+        lending = model.mechanisms.get("lending")
+        for step in model.routes[i]:
             if step.kind in ("work", "visit"):
                 q = model.queues[(step.section, step.function)]
-                if not q.primary and not q.helpers and not (q.lendable and model._skilled.get(q.function)):
+                if not q.primary and not q.helpers and not (q.lendable and lending and lending.skilled.get(q.function)):
                     out.append(f"workflow {wf.id!r}: nobody in section {step.section!r} can do {step.function!r} "
                                f"(no staff with the skill): its tasks never finish")
             elif step.kind == "leader" and (a.signoff_hours_per_day < a.item_hours or a.signoff_hours_per_day <= 0):

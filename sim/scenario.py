@@ -441,7 +441,7 @@ STEP_KEYS = ("work", "visit", "approve", "hours", "body", "name")
 
 def _check_workload_fits(r, wl, st, sname):
     """Every step must be doable in every structure: its function owned, its level filled."""
-    from .routing import resolve_approver  # local: routing needs the structure module only
+    from .mechanisms.approvals import resolve_approver  # local: approvals need the structure module only
     bodies = st.body_ids()
     skilled = {f for _, _, m in st.staff() for f, v in m.skills.items() if v > 0}  # one pass: 4,000 workflows stay linear
     owners = st.owners()

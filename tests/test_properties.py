@@ -462,13 +462,13 @@ def _locate_live_tasks(m):
     pipeline = 0  # tasks between a leader step and its sign-off (circulating, or being signed)
     for _, _, fn, arg in m._events:
         name = getattr(fn, "__name__", "")
-        if name == "_to_tray":
+        if name == "in_tray":
             where[arg[0].number] += 1
             pipeline += 1
-        elif name == "_signed":
+        elif name == "signed":
             where[arg.number] += 1
             pipeline += 1
-        elif name == "_advance":  # a letter in the mail, a citizen sent home until tomorrow
+        elif name == "advance":  # a letter in the mail, a citizen sent home until tomorrow
             where[arg.number] += 1
     queued = sum(len(q.jobs) for q in queues.values()) + sum(len(l.tray) for l in m.leaders.values())
     return where, queued + pipeline

@@ -302,7 +302,7 @@ def s_week(res, cfg):
 
 def s_windows(res, cfg):
     import sim
-    from sim.routing import compile_route
+    from sim.mechanisms.routing import compile_route
 
     sc = sim.load_scenario("shanxi_county")
     wf = next(w for w in sc.workload.workflows if w.id == "insurance_enrolment")

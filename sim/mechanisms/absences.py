@@ -1,0 +1,188 @@
+"""Absences: who is away when, and what happens to the work they hold.
+
+Each person's absences are drawn from their own stream keyed by their id, so every structure sees
+the same people away at the same times (common random numbers), and are written to the absence
+ledger as drawn. The rule is named in ``params.absence_rule`` (``sim.params.AbsenceRule``):
+
+* ``start: mid_day`` (default) — alternating present / away episodes: an episode starts at any
+  hour, after an exponential time present, and lasts the drawn number of working days (trips,
+  meetings, sick hours, leave). ``start: whole_day`` — leave as offices book it (请假 by the day):
+  at each working day's start a present person starts an episode with a daily probability, lasting
+  the drawn days rounded to whole days (at least one). With one-day episodes each day is away
+  independently with that probability.
+* ``work_in_hand: hand_back`` (default) — the job in hand (and casework a head had broken off) goes
+  back to the section: to an idle colleague able to do it, else to the front of its queue.
+  ``finish_first`` — the person stops taking work at once (and no longer counts for halts) but
+  finishes what they hold before the absence starts; an episode that ends before they finish is
+  not taken at all (the staff ledger's ``absent_hours`` counts what was taken).
+* ``counts`` — what ``rate_per_year`` (r, all kinds together, over Y = 52 x days_per_week working
+  days, mean duration D days) means. ``starts_while_present`` (default, the first version's): the
+  rate of starting while present; fewer episodes are realised, r / (1 + r D / Y) a year (the
+  finance bureau's 22 give 19.7). ``episodes_per_year``: the episodes realised a year; the start
+  rate is solved from it, r / (Y - r D) per present day for mid-day episodes and
+  r / (Y + r - r D) per present day for whole days (D the mean in whole days), so r D must be
+  less than Y.
+
+Leaders are away by ``params.leader_absence`` under the same rule; an absent leader signs nothing
+(``sim.mechanisms.approvals``).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..agents import Leader
+from ..errors import InputError
+from ..streams import python_stream
+
+
+def whole_days_mean(dist) -> float:
+    """E[max(1, round(X))] for a duration distribution in days: 1 + sum over k >= 1 of P(X >= k + 1/2)."""
+    if dist.kind == "fixed":
+        return float(max(1, math.floor(dist.mean + 0.5)))
+    from scipy import stats  # only the whole-day rule with episodes_per_year needs it
+    k = dist.kind
+    if k == "exponential":
+        frozen = stats.expon(scale=dist.mean)
+    elif k == "lognormal":
+        s2 = math.log(1.0 + dist.cv * dist.cv)
+        frozen = stats.lognorm(math.sqrt(s2), scale=math.exp(math.log(dist.mean) - s2 / 2.0))
+    elif k == "gamma":
+        shape = 1.0 / (dist.cv * dist.cv)
+        frozen = stats.gamma(shape, scale=dist.mean / shape)
+    elif k == "uniform":
+        frozen = stats.uniform(loc=dist.low, scale=dist.high - dist.low)
+    else:
+        mode = 3 * dist.mean - dist.low - dist.high
+        frozen = stats.triang((mode - dist.low) / (dist.high - dist.low), loc=dist.low, scale=dist.high - dist.low)
+    top = min(int(frozen.isf(1e-12)) + 2, 10 ** 6)
+    return 1.0 + float(frozen.sf(np.arange(1, top + 1) + 0.5).sum())
+
+
+class Absences:
+    name = "absences"
+
+    def __init__(self, e):
+        self.e = e
+        rule = e.params.absence_rule
+        self.whole_day = rule.start == "whole_day"
+        self.finish_first = rule.work_in_hand == "finish_first"
+        self.per_year = rule.counts == "episodes_per_year"
+
+    def build(self):
+        e = self.e
+        if self.finish_first:  # the moment a leaving person's hands are empty, the absence starts
+            inner = e.job_done
+
+            def job_done(m, job):
+                inner(m, job)
+                if m.leaving and m.job is None:
+                    m.leaving = False
+                    m.absent_since = e.now
+            e.job_done = job_done
+
+    def start_rate(self, kinds, field) -> float:
+        """Episodes started per present working hour (mid-day) or per present day (whole days)."""
+        e = self.e
+        year = 52 * e.cal.days_per_week
+        r = sum(k.rate_per_year for k in kinds.values())
+        if r <= 0:
+            return 0.0
+        mean = sum(k.rate_per_year * (whole_days_mean(k.days) if self.whole_day else k.days.mean)
+                   for k in kinds.values()) / r
+        if self.per_year:
+            room = (year + r - r * mean) if self.whole_day else (year - r * mean)
+            if r * mean >= year:
+                raise InputError(e.scenario.file, field,
+                                 f"{r:g} episodes a year of {mean:.3g} days on average are {r * mean:.4g} days away, "
+                                 f"more than the year's {year} working days (params.absence_rule.counts: "
+                                 f"episodes_per_year)")
+            return r / room if self.whole_day else r / (room * e.hpd)
+        if not self.whole_day:
+            return r / (year * e.hpd)
+        q = r / year
+        if q > 1:
+            raise InputError(e.scenario.file, field, f"{r:g} starts a year is more than one per working day "
+                                                     f"({year}) under params.absence_rule.start: whole_day")
+        return q
+
+    def start(self):
+        e = self.e
+        p = e.params
+        people = [(m, p.absence, "params.absence") for m in e.staff] + \
+                 [(l, p.leader_absence, "params.leader_absence") for l in e.leaders.values()]
+        rates = {}
+        for person, kinds, field in people:
+            if field not in rates:
+                rates[field] = self.start_rate(kinds, field)
+            rate = rates[field]
+            if rate <= 0:
+                continue
+            rnd = python_stream(e.seed, "absences", person.sid)
+            names = list(kinds)
+            weights = [kinds[n].rate_per_year for n in names]
+            if self.whole_day:
+                self._whole_days(person, rnd, rate, kinds, names, weights)
+            else:
+                self._mid_day(person, rnd, rate, kinds, names, weights)
+
+    def _mid_day(self, person, rnd, rate, kinds, names, weights):
+        e = self.e
+        t = rnd.expovariate(rate)
+        while t < e.horizon:
+            kind = rnd.choices(names, weights)[0]
+            dur = kinds[kind].days.sample(rnd) * e.hpd
+            e.schedule(t, self.leave, person)
+            e.schedule(t + dur, self.back, person)
+            e.ledgers.absences.append((person.sid, kind, t, min(t + dur, e.horizon)))
+            t += dur + rnd.expovariate(rate)
+
+    def _whole_days(self, person, rnd, q, kinds, names, weights):
+        e = self.e
+        log_stay = math.log(1.0 - q) if q < 1.0 else None
+        d = 0
+        while True:
+            if log_stay is not None:  # present days before the next start: geometric
+                d += int(math.log(1.0 - rnd.random()) / log_stay)
+            if d >= e.days:
+                return
+            kind = rnd.choices(names, weights)[0]
+            n = max(1, math.floor(kinds[kind].days.sample(rnd) + 0.5))
+            t, end = d * e.hpd, (d + n) * e.hpd
+            e.schedule(t, self.leave, person)
+            e.schedule(end, self.back, person)
+            e.ledgers.absences.append((person.sid, kind, t, min(end, e.horizon)))
+            d += n
+
+    def leave(self, person):
+        e = self.e
+        person.present = False
+        if isinstance(person, Leader):
+            person.absent_since = e.now
+            return
+        if self.finish_first and person.job is not None:
+            person.leaving = True
+            person.absent_since = math.inf  # not away until their hands are empty
+            e.unstaff(person)
+            return
+        person.absent_since = e.now
+        if person.job is not None:  # the work in hand goes back to the section for a colleague
+            e.suspend(person)
+        in_hand, person.suspended = person.suspended, []
+        e.unstaff(person)
+        for job in in_hand:
+            e.hand_back(job)
+
+    def back(self, person):
+        e = self.e
+        if person.leaving:  # the episode ended before the work in hand did: never away
+            person.leaving = False
+            person.absent_since = e.now
+        person.present = True
+        lo = max(person.absent_since, e.warmup)
+        person.absent_hours += max(e.now - lo, 0.0)
+        if isinstance(person, Leader):
+            return
+        e.restaff(person)
+        e.next_job(person)

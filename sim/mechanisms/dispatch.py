@@ -1,0 +1,192 @@
+"""Dispatch and span of control: who takes which job, and what passing through a head costs.
+
+The rule, in the order it acts:
+
+* **Through the head's hands.** With ``size_costs.dispatch_hours`` > 0, work for a section of more
+  than one person first waits in the head's queue as a short hand-out job; a head breaks off their
+  own casework for it (the casework resumes afterwards). With every head away, hand-outs go straight
+  to the section: staff know their own work; only sign-offs wait for a head.
+* **Span of control.** A head's hand-out, sign-off and handoff jobs take ``1 + span_cost x (size - 1)``
+  times as long: each extra person under a head is more to follow (Graicunas 1933 counts the
+  relations, this is the linear first term; the default 0 is the first version's assumption).
+* **Who takes a job.** A job joining a queue goes to an idle present member able to serve it, drawn
+  at random (the ``dispatch`` stream) if several, else to an idle helper (``sim.mechanisms.lending``);
+  otherwise it waits. A free person takes the oldest waiting job they may do, their head's queue
+  first if they are a head, then their own section's queues, then the queues they help.
+* **Case continuity** (``params.continuity.keep_next_step``). The person who finishes a step is free
+  at the moment the task's next step is queued, so with ``keep_next_step = 1`` they take it at once,
+  ahead of older waiting work (the file stays with whoever has it open: 首问负责、一办到底); with 0
+  they first take the oldest waiting job and the next step joins the queue behind older work
+  (strict first-come first-served); in between, with that probability (the ``continuity`` stream).
+  1 is the default because it is the first version's rule (measured: every step-2 of a merged
+  two-step workflow started at once, even when older work waited), so the seed claims stay
+  comparable; it is an assumption, and the claims should be read with it in mind.
+* **Handed back.** Work an absent person hands back goes to the front of its queue (see
+  ``sim.mechanisms.absences``).
+"""
+from __future__ import annotations
+
+from ..agents import Job
+from ..queues import COORD, HEAD
+
+
+class Dispatch:
+    name = "dispatch"
+
+    def __init__(self, e):
+        self.e = e
+        sc = e.params.size_costs
+        self.dispatch_hours = sc.dispatch_hours
+        self.span_cost = sc.span_cost
+        self.keep = e.params.continuity.keep_next_step
+        self.rng = e.stream("dispatch")
+        self.rng_keep = e.stream("continuity") if 0.0 < self.keep < 1.0 else None
+        e.handlers[("work", False)] = self.work
+        e.assign, e.enqueue, e.head_job, e.job_done, e.hand_back, e.next_job = (
+            self.assign, self.enqueue, self.head_job, self.job_done, self.hand_back, self.next)
+        e.on_unstaffed.append(self.release_handouts)
+
+    def build(self):
+        """Per (section, function): its queue, its head's queue and the head's time to hand one item out."""
+        e, d = self.e, self.dispatch_hours
+        self.span = {sid: 1.0 + self.span_cost * max(info["size"] - 1, 0) for sid, info in e.section_info.items()}
+        self.head_queue = {sid: info["queues"][HEAD] for sid, info in e.section_info.items()}
+        self.targets = {
+            (sid, f): (q, info["queues"][HEAD], d * self.span[sid] if d > 0 and info["size"] > 1 else 0.0)
+            for sid, info in e.section_info.items() for f, q in info["queues"].items() if f not in (HEAD, COORD)}
+
+    def start(self):
+        pass
+
+    # ---- work joins a queue -----------------------------------------------------------------------
+    def work(self, task, step):
+        task.work_steps += 1
+        job = Job(task, step, task.hours[step.base], step.name)
+        q, hq, cost = self.targets[(step.section, step.function)]
+        if cost > 0 and hq.present > 0:
+            self.enqueue(Job(task, step, cost, "dispatch", then=(job, q)), hq)
+        else:
+            self.enqueue(job, q)
+        return True
+
+    def assign(self, job):
+        """Work goes through the head's hands first when dispatch costs time (span of control)."""
+        q, hq, cost = self.targets[(job.step.section, job.step.function)]
+        if cost > 0 and hq.present > 0:
+            self.enqueue(Job(job.task, job.step, cost, "dispatch", then=(job, q)), hq)
+            return
+        self.enqueue(job, q)
+
+    def head_job(self, task, step, hours):
+        """A sign-off or handoff job for a section's head, scaled by the span of control."""
+        hours *= self.span[step.section]
+        self.enqueue(Job(task, step, hours, step.name), self.head_queue[step.section])
+
+    def enqueue(self, job, q):
+        e = self.e
+        job.enq = e.now
+        job.queue = q
+        who = self.idle(q.primary) or (self.idle(q.helpers) if q.helpers else None)
+        if who is not None:
+            e.start(who, job)
+            return
+        if q.function == HEAD:  # a head breaks off their own casework to hand out or sign
+            for m in q.primary:
+                if m.present and m.job.queue.function != HEAD:
+                    e.suspend(m)
+                    e.start(m, job)
+                    return
+        e.backlog += 1
+        if q.wait(job, e.now):
+            e.halted(q)
+
+    def idle(self, people):
+        """An idle present person from ``people``, drawn at random (dispatch stream) if several."""
+        first = many = None
+        for m in people:
+            if m.job is None and m.present:
+                if first is None:
+                    first = m
+                elif many is None:
+                    many = [first, m]
+                else:
+                    many.append(m)
+        if many is None:
+            return first
+        return many[int(self.rng.random() * len(many))]
+
+    # ---- a person is free ---------------------------------------------------------------------------
+    def job_done(self, m, job):
+        """Back to casework a head broke off (before anything new), pass the task on, take more work."""
+        e = self.e
+        if m.suspended:
+            e.start(m, m.suspended.pop())
+        if job.then is not None:
+            self.enqueue(*job.then)
+        elif self.keep >= 1.0 or (self.rng_keep is not None and self.rng_keep.random() < self.keep):
+            e.advance(job.task)
+        else:  # first-come first-served: the oldest waiting job before the task's next step
+            self.next(m)
+            e.advance(job.task)
+        self.next(m)
+
+    def next(self, m):
+        """A free person takes the oldest job it may do: own section first, then the ones it helps."""
+        if not m.present or m.job is not None:
+            return
+        best = None
+        own = m.own_queues
+        if own and own[0].function == HEAD and own[0].jobs:
+            best = own[0]
+        else:
+            for q in own:
+                if q.jobs and (best is None or q.jobs[0].enq < best.jobs[0].enq):
+                    best = q
+            if best is None:
+                for q in m.help_queues:
+                    if q.jobs and (best is None or q.jobs[0].enq < best.jobs[0].enq):
+                        best = q
+        e = self.e
+        if best is not None:
+            job = best.take(e.now)
+            e.backlog -= 1
+            e.start(m, job)
+        else:
+            for fn in e.on_idle:
+                if fn(m):
+                    return
+
+    # ---- nobody there -----------------------------------------------------------------------------
+    def release_handouts(self, hq):
+        """With every head away, work waiting to be handed out goes straight to the section (as in
+        ``assign``): staff know their own work; only sign-offs wait for a head."""
+        if hq.function != HEAD:
+            return
+        e = self.e
+        keep = []
+        for job in hq.jobs:
+            if job.then is not None:
+                e.backlog -= 1
+                hq.take(e.now, job)
+                self.enqueue(*job.then)
+            else:
+                keep.append(job)
+        hq.jobs.clear()
+        hq.jobs.extend(keep)
+
+    def hand_back(self, job):
+        """Work an absent person held goes to an idle colleague, else to the front of its queue; a
+        hand-out with every head away goes straight to the section."""
+        e = self.e
+        q = job.queue
+        if job.then is not None and q.present == 0:
+            self.enqueue(*job.then)
+            return
+        job.enq = e.now
+        who = self.idle(q.primary) or self.idle(q.helpers)
+        if who is not None:
+            e.start(who, job)
+        else:
+            e.backlog += 1
+            if q.wait(job, e.now, front=True):
+                e.halted(q)
