@@ -82,3 +82,44 @@ def city_scenario(*, bodies: int = 60, staff: int = 1500, days: int = 250, seed:
                       "leader_absence": {"meeting": {"rate_per_year": 40, "days": 0.5}},
                       "size_costs": {"dispatch_hours": 0.05, "span_cost": 0.05, "novice_proficiency": 0.6}}}
     return parse_scenario(raw, "<city testbed>")
+
+
+def two_step_scenario(*, c: int = 4, lam: float = 1.6, mu: float = 1.0, keep: float = 1.0, days: int = 1000,
+                      warmup_days: int = 20) -> Scenario:
+    """One section of ``c`` staff doing a two-step workflow (two functions, both theirs): ``lam`` tasks
+    per working hour, each step exponential with rate ``mu``. With ``keep`` = 0 (case continuity off)
+    the queue is a Kelly network: FIFO, class-independent exponential service, so each of the two
+    visits waits as in an M/M/c queue at rate 2 lam."""
+    staff = [{"id": f"p{i}", "post": "staff", "skills": {"f1": 1.0, "f2": 1.0}} for i in range(c)]
+    raw = {"name": "two_step", "calendar": {"hours_per_day": 8.0, "days_per_week": 5}, "horizon_days": days,
+           "warmup_days": warmup_days,
+           "structures": {"merged": {"bodies": [{"id": "b", "sections": [
+               {"id": "s", "functions": ["f1", "f2"], "staff": staff}]}]}},
+           "workload": {"workflows": [{"id": "w", "body": "b", "rate_per_day": lam * 8.0, "steps": [
+               {"work": "f1", "hours": {"dist": "exponential", "mean": 1.0 / mu}},
+               {"work": "f2", "hours": {"dist": "exponential", "mean": 1.0 / mu}}]}]},
+           "params": {"handoff": {"section": {"steps": 0}, "body": {"steps": 0}},
+                      "continuity": {"keep_next_step": keep}}}
+    return parse_scenario(raw, "<testbed>")
+
+
+def sections_scenario(*, k: int = 4, m: int = 1, rate_per_day: float = 8.0, work_hours: float = 0.05,
+                      absence: dict | None = None, absence_rule: dict | None = None, days: int = 2000,
+                      warmup_days: int = 0) -> Scenario:
+    """``k`` sections of ``m`` people, each section the only one able to do its function, each with
+    its own workflow of one short step arriving ``rate_per_day``: work is (almost) always waiting, so
+    a section halts whenever all its people are away."""
+    sections = [{"id": f"s{i}", "functions": [f"f{i}"],
+                 "staff": [{"id": f"p{i}_{j}", "post": "staff", "skills": {f"f{i}": 1.0}} for j in range(m)]}
+                for i in range(k)]
+    workflows = [{"id": f"w{i}", "body": "b", "rate_per_day": rate_per_day,
+                  "steps": [{"work": f"f{i}", "hours": {"dist": "exponential", "mean": work_hours}}]} for i in range(k)]
+    params = {"handoff": {"section": {"steps": 0}, "body": {"steps": 0}}}
+    if absence:
+        params["absence"] = absence
+    if absence_rule:
+        params["absence_rule"] = absence_rule
+    raw = {"name": "sections", "calendar": {"hours_per_day": 8.0, "days_per_week": 5}, "horizon_days": days,
+           "warmup_days": warmup_days, "structures": {"split": {"bodies": [{"id": "b", "sections": sections}]}},
+           "workload": {"workflows": workflows}, "params": params}
+    return parse_scenario(raw, "<testbed>")

@@ -9,7 +9,8 @@ ledger as drawn. The rule is named in ``params.absence_rule`` (``sim.params.Abse
   meetings, sick hours, leave). ``start: whole_day`` — leave as offices book it (请假 by the day):
   at each working day's start a present person starts an episode with a daily probability, lasting
   the drawn days rounded to whole days (at least one). With one-day episodes each day is away
-  independently with that probability.
+  independently with that probability. Episodes that follow each other without a day between are
+  one absence (one leave, one return; the ledger keeps each episode).
 * ``work_in_hand: hand_back`` (default) — the job in hand (and casework a head had broken off) goes
   back to the section: to an idle colleague able to do it, else to the front of its queue.
   ``finish_first`` — the person stops taking work at once (and no longer counts for halts) but
@@ -139,20 +140,26 @@ class Absences:
             t += dur + rnd.expovariate(rate)
 
     def _whole_days(self, person, rnd, q, kinds, names, weights):
+        """Episodes from day starts; one that starts the day the last one ends continues it (one
+        absence, one leave and one return), so consecutive days away are one halt, not several."""
         e = self.e
         log_stay = math.log(1.0 - q) if q < 1.0 else None
         d = 0
+        run_start = None  # first day of the current run of consecutive days away
         while True:
-            if log_stay is not None:  # present days before the next start: geometric
-                d += int(math.log(1.0 - rnd.random()) / log_stay)
+            gap = int(math.log(1.0 - rnd.random()) / log_stay) if log_stay is not None else 0
+            if run_start is not None and (gap > 0 or d >= e.days):
+                e.schedule(run_start * e.hpd, self.leave, person)
+                e.schedule(d * e.hpd, self.back, person)
+                run_start = None
+            d += gap
             if d >= e.days:
                 return
             kind = rnd.choices(names, weights)[0]
             n = max(1, math.floor(kinds[kind].days.sample(rnd) + 0.5))
-            t, end = d * e.hpd, (d + n) * e.hpd
-            e.schedule(t, self.leave, person)
-            e.schedule(end, self.back, person)
-            e.ledgers.absences.append((person.sid, kind, t, min(end, e.horizon)))
+            e.ledgers.absences.append((person.sid, kind, d * e.hpd, min((d + n) * e.hpd, e.horizon)))
+            if run_start is None:
+                run_start = d
             d += n
 
     def leave(self, person):
