@@ -40,7 +40,6 @@ import numpy as np
 from .agents import Job, Leader, Staff, Task
 from .ledgers import Ledgers
 from .queues import COORD, HEAD, WorkQueue
-from .scenario import Scenario
 from .streams import numpy_stream, python_stream
 
 
@@ -62,6 +61,21 @@ def freeze_libraries() -> None:
 _FROZEN = False
 
 
+class Mechanism:
+    """A rule acting through the engine's interface. Subclasses set ``name``, fill slots and join
+    hooks in ``__init__``, and override ``build`` / ``start`` when they need agents or first events."""
+    name = "mechanism"
+
+    def __init__(self, e: "Engine"):
+        self.e = e
+
+    def build(self):
+        """Once agents and queues exist (before each person's able queues are counted)."""
+
+    def start(self):
+        """Schedule the first events (absences are drawn here, before the days' own events)."""
+
+
 def _unfilled(*_):
     raise AssertionError("an engine slot no mechanism filled was called (see sim.engine's docstring)")
 
@@ -69,7 +83,7 @@ def _unfilled(*_):
 class Engine(mesa.Model):
     """One structure, one workload, one seed; the mechanisms given decide what happens."""
 
-    def __init__(self, *, scenario: Scenario, structure: str, seed: int, days: int | None, record_events: bool,
+    def __init__(self, *, scenario, structure: str, seed: int, days: int | None, record_events: bool,
                  mechanisms):
         freeze_libraries()
         super().__init__(seed=seed)

@@ -29,6 +29,9 @@ FORBIDDEN = [
     ("sim", "experiments"),
     ("sim", "analysis"),
     ("analysis", "experiments"),  # experiments draw through analysis; analysis never reaches back
+    # the engine core knows no mechanism: mechanisms depend on the core, never the reverse
+    ("sim.engine", "sim.mechanisms"), ("sim.engine", "sim.model"),
+    ("sim.queues", "sim.mechanisms"), ("sim.agents", "sim.mechanisms"), ("sim.ledgers", "sim.mechanisms"),
 ]
 COUNT_TYPE_CHECKING = False  # True: imports made only for type checkers count too
 

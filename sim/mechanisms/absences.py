@@ -34,6 +34,7 @@ import math
 import numpy as np
 
 from ..agents import Leader
+from ..engine import Mechanism
 from ..errors import InputError
 from ..streams import python_stream
 
@@ -61,7 +62,7 @@ def whole_days_mean(dist) -> float:
     return 1.0 + float(frozen.sf(np.arange(1, top + 1) + 0.5).sum())
 
 
-class Absences:
+class Absences(Mechanism):
     name = "absences"
 
     def __init__(self, e):

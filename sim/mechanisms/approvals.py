@@ -14,12 +14,9 @@
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from ..engine import Mechanism
 from ..structure import Section, Structure
 
-if TYPE_CHECKING:
-    from .routing import RouteStep
 
 BODY_LEVELS_BELOW_DIRECTOR = ("deputy_director",)
 
@@ -45,9 +42,9 @@ def leader_in_charge(st: Structure, body_id: str) -> str | None:
     return b.leaders.get("deputy_director") or b.leaders.get("director") or next(iter(b.leaders.values()), None)
 
 
-
-def collapse_approvals(st: Structure, run: "list[tuple[str, RouteStep]]"):
-    """Apply direct handling and merge consecutive sign-offs by one person."""
+def collapse_approvals(st: Structure, run: list[tuple]):
+    """Apply direct handling and merge consecutive sign-offs by one person (``run``: (body id,
+    RouteStep) pairs of consecutive approval steps)."""
     out: list = []
     # direct handling: a body whose director is concurrently the authority deals with it directly
     for body_id in {b for b, _ in run}:
@@ -65,8 +62,7 @@ def collapse_approvals(st: Structure, run: "list[tuple[str, RouteStep]]"):
     return out
 
 
-
-class Approvals:
+class Approvals(Mechanism):
     name = "approvals"
 
     def __init__(self, e):
@@ -75,9 +71,6 @@ class Approvals:
         e.handlers[("head", True)] = self.head
         e.handlers[("leader", True)] = self.leader
         e.to_leader = self.to_leader
-
-    def build(self):
-        pass
 
     def start(self):
         e = self.e

@@ -27,10 +27,11 @@ The rule, in the order it acts:
 from __future__ import annotations
 
 from ..agents import Job
+from ..engine import Mechanism
 from ..queues import COORD, HEAD
 
 
-class Dispatch:
+class Dispatch(Mechanism):
     name = "dispatch"
 
     def __init__(self, e):
@@ -54,9 +55,6 @@ class Dispatch:
         self.targets = {
             (sid, f): (q, info["queues"][HEAD], d * self.span[sid] if d > 0 and info["size"] > 1 else 0.0)
             for sid, info in e.section_info.items() for f, q in info["queues"].items() if f not in (HEAD, COORD)}
-
-    def start(self):
-        pass
 
     # ---- work joins a queue -----------------------------------------------------------------------
     def work(self, task, step):

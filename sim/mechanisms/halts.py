@@ -9,8 +9,10 @@ stopped nothing and is not recorded. Other mechanisms react to a halt through ``
 """
 from __future__ import annotations
 
+from ..engine import Mechanism
 
-class Halts:
+
+class Halts(Mechanism):
     name = "halts"
 
     def __init__(self, e):
@@ -18,12 +20,6 @@ class Halts:
         e.on_unstaffed.append(self.unstaffed)
         e.on_staffed.append(self.staffed)
         e.on_horizon.append(self.horizon)
-
-    def build(self):
-        pass
-
-    def start(self):
-        pass
 
     def unstaffed(self, q):
         if q.jobs and q.halt_start is None:

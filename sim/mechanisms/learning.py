@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 
+from ..engine import Mechanism
 
-class Learning:
+
+class Learning(Mechanism):
     name = "learning"
 
     def __init__(self, e):
@@ -25,12 +27,6 @@ class Learning:
             e.untrained_speed = novice
         if self.rate > 0:
             e.on_work.append(self.learn)
-
-    def build(self):
-        pass
-
-    def start(self):
-        pass
 
     def learn(self, m, f, elapsed):
         p = m.skills.get(f, 0.0) or self.novice

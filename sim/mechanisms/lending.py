@@ -12,10 +12,11 @@
 """
 from __future__ import annotations
 
+from ..engine import Mechanism
 from ..queues import COORD, HEAD
 
 
-class Lending:
+class Lending(Mechanism):
     name = "lending"
 
     def __init__(self, e):
@@ -51,9 +52,6 @@ class Lending:
                 for f, p in m.skills.items():
                     if p > 0:
                         self.skilled.setdefault(f, []).append(m)
-
-    def start(self):
-        pass
 
     def halted(self, q):
         """A lendable queue halts: the paperwork starts (once per absence of all its able people);

@@ -15,11 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..agents import Job
+from ..engine import Mechanism
 from ..params import Params, Protocol
 from ..queues import COORD
 from ..structure import Section, Structure
 from ..workflow import Workflow
 from .approvals import collapse_approvals, leader_in_charge, resolve_approver
+
 
 @dataclass(frozen=True)
 class RouteStep:
@@ -110,7 +112,7 @@ def compile_route(st: Structure, wf: Workflow, params: Params, owners: dict | No
     return route
 
 
-class Handoff:
+class Handoff(Mechanism):
     """The runtime side: counting crossings, coordination jobs, heads' and leaders' handoff steps, mail."""
     name = "handoff"
 
@@ -128,9 +130,6 @@ class Handoff:
         e = self.e
         self.owners = e.structure.owners()
         self.coord_queue = {sid: info["queues"][COORD] for sid, info in e.section_info.items()}
-
-    def start(self):
-        pass
 
     def route_of(self, wf):
         return compile_route(self.e.structure, wf, self.e.params, self.owners)

@@ -6,8 +6,10 @@ to "磨合" — run in — after the reform). Defaults 0 (no friction): assumpti
 """
 from __future__ import annotations
 
+from ..engine import Mechanism
 
-class Transition:
+
+class Transition(Mechanism):
     name = "transition"
 
     def __init__(self, e):
@@ -17,12 +19,6 @@ class Transition:
         self.end = t.days * e.hpd
         if self.end > 0:
             e.moved_speed = self.factor
-
-    def build(self):
-        pass
-
-    def start(self):
-        pass
 
     def factor(self) -> float:
         """Speed of reform-moved staff now: 1 - slowdown on day 0, back to 1 at the transition's end."""

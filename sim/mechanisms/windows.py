@@ -11,21 +11,16 @@ Default p = 0 (assumption: the seeds give no figure; the Harbin and Shanxi scena
 from __future__ import annotations
 
 from ..agents import Job
+from ..engine import Mechanism
 
 
-class Windows:
+class Windows(Mechanism):
     name = "windows"
 
     def __init__(self, e):
         self.e = e
         self.incomplete = e.params.windows.incomplete_materials
         e.handlers[("visit", False)] = self.visit
-
-    def build(self):
-        pass
-
-    def start(self):
-        pass
 
     def visit(self, task, step):
         """Count the citizen's visit and trip; incomplete materials send the citizen home until tomorrow."""
