@@ -1,15 +1,14 @@
 """Work-size distributions, in hours, drawn from the model's own generators.
 
-A distribution is given as a number (fixed) or a mapping with ``dist`` and its parameters;
-``mean`` + ``cv`` is the usual way to say "about two hours, give or take half".
+A distribution is given as a number (fixed) or a mapping with ``dist`` and its parameters (``KEYS``;
+the file's shape is checked by ``sim.schema.DistSpec``); ``mean`` + ``cv`` is the usual way to say
+"about two hours, give or take half".
 """
 from __future__ import annotations
 
 import functools
 import math
 from dataclasses import dataclass
-
-from .errors import InputError, not_a_number
 
 KINDS = ("fixed", "exponential", "lognormal", "gamma", "uniform", "triangular")
 KEYS = {"fixed": ("mean",), "exponential": ("mean",), "lognormal": ("mean", "cv"), "gamma": ("mean", "cv"),
@@ -53,57 +52,3 @@ class Dist:
 
     def scaled(self, factor: float) -> "Dist":
         return Dist(self.kind, self.mean * factor, self.cv, self.low * factor, self.high * factor)
-
-
-def parse_dist(value, file, path, *, allow_zero=True) -> Dist:
-    """Read a distribution spec; every mistake names the field."""
-    if isinstance(value, bool):
-        raise InputError(file, path, "expected a number of hours or a distribution mapping, got a boolean")
-    if isinstance(value, (int, float)):
-        if abs(value) > MAX_HOURS or not math.isfinite(value):
-            raise InputError(file, path, f"expected a finite number of hours up to {MAX_HOURS:,}, got {str(value)[:20]}")
-        if value < 0 or (value == 0 and not allow_zero):
-            raise InputError(file, path, f"must be {'>= 0' if allow_zero else '> 0'}, got {value}")
-        return Dist("fixed", float(value))
-    if isinstance(value, str):
-        raise InputError(file, path, not_a_number(value) + " (or a mapping with 'dist')")
-    if not isinstance(value, dict):
-        raise InputError(file, path, f"expected a number or a mapping with 'dist', got {type(value).__name__}")
-    kind = value.get("dist", "fixed")
-    if kind not in KINDS:
-        raise InputError(file, f"{path}.dist", f"unknown distribution {kind!r} (allowed: {', '.join(KINDS)})")
-    unknown = set(value) - {"dist", *KEYS[kind]}
-    if unknown:  # a key the distribution ignores would silently do nothing (mean of a uniform)
-        raise InputError(file, f"{path}.{sorted(unknown)[0]}", f"not a parameter of dist {kind!r} "
-                                                              f"(it takes: {', '.join(KEYS[kind])})")
-
-    def num(key, default=None):
-        v = value.get(key, default)
-        if v is None:
-            raise InputError(file, f"{path}.{key}", f"required for dist {kind!r}")
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or abs(v) > MAX_HOURS * 10 or not math.isfinite(v):
-            raise InputError(file, f"{path}.{key}", f"expected a finite number up to {MAX_HOURS:,}, got {str(v)[:20]}")
-        if v > MAX_HOURS:
-            raise InputError(file, f"{path}.{key}", f"must be <= {MAX_HOURS:,}, got {v}")
-        if v < 0:
-            raise InputError(file, f"{path}.{key}", f"must be >= 0, got {v}")
-        return float(v)
-
-    if kind in ("uniform", "triangular"):
-        low, high = num("low"), num("high")
-        if high < low:
-            raise InputError(file, f"{path}.high", f"must be >= low ({low}), got {high}")
-        mean = num("mean", (low + high) / 2) if kind == "triangular" else (low + high) / 2
-        if kind == "triangular" and not (low <= 3 * mean - low - high <= high):
-            raise InputError(file, f"{path}.mean", "mode implied by mean lies outside [low, high]")
-        return Dist(kind, mean, 0.0, low, high)
-    mean = num("mean")
-    if mean == 0 and not allow_zero:
-        raise InputError(file, f"{path}.mean", "must be > 0")
-    cv = num("cv", 1.0 if kind == "exponential" else 0.0)
-    if kind in ("lognormal", "gamma"):
-        if not MIN_CV <= cv <= MAX_CV:
-            raise InputError(file, f"{path}.cv", f"must be between {MIN_CV} and {MAX_CV} for dist {kind!r}, got {cv}")
-        if mean <= 0:
-            raise InputError(file, f"{path}.mean", f"must be > 0 for dist {kind!r}")
-    return Dist(kind, mean, cv)

@@ -6,7 +6,8 @@ import re
 # the name of one item of each list a scenario holds, for "workflow #3 'exam', step 4"
 _ITEM = {"workflows": "workflow", "steps": "step", "bodies": "body", "sections": "section", "staff": "staff member",
          "leaders": "leader", "windows": "window", "combos": "combo", "reforms": "reform", "services": "service",
-         "functions": "function", "weekly_profile": "weekday", "structures": "structure"}
+         "functions": "function", "weekly_profile": "weekday", "structures": "structure", "roles": "role",
+         "nameplates": "nameplate", "bodies_": "body"}
 
 
 class InputError(ValueError):
@@ -58,6 +59,10 @@ def short(v) -> str:
 def not_a_number(v) -> str:
     """The reason for a value that should have been a number, with a hint where the mistake is common."""
     text = short(v)
+    if isinstance(v, float):  # NaN or an infinity (.nan, .inf in YAML)
+        return f"expected a finite number, got {text}"
+    if isinstance(v, bool):
+        return f"expected a number, got the boolean {str(v).lower()}"
     if isinstance(v, str) and re.fullmatch(r"\s*\d+:\d+\s*", v):
         h, m = v.strip().split(":")
         return f"expected a number, got {text}: write it as a decimal ({v.strip()} is {int(h) + int(m) / 60:g})"
