@@ -63,7 +63,7 @@ SPECS = {
     "range_low_nan": (sub(LATIN, "low: 0.8", "low: .nan"), "parameters.workload.load_factor.low", "finite number"),
     "range_high_inf": (sub(LATIN, "high: 1.2", "high: .inf"), "parameters.workload.load_factor.high", "finite number"),
     "days_nan": (sub(GOOD, "days: 20", "days: .nan"), "days", "positive integer"),
-    "days_huge": (sub(GOOD, "days: 20", "days: 100000000"), "days", "at most 10000"),
+    "days_huge": (sub(GOOD, "days: 20", "days: 100000000"), "days", "must be <= 10,000"),
     "days_fraction": (sub(GOOD, "days: 20", "days: 20.5"), "days", "positive integer"),
     "replications_huge": (sub(GOOD, "replications: 1", "replications: 1000000000"), "replications", "at most 1,000,000"),
     "replications_1e9_text": (sub(GOOD, "replications: 1", "replications: 1e9"), "replications", "integer >= 1"),

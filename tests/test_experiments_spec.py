@@ -44,7 +44,7 @@ def write(tmp_path, text, name="exp.yaml"):
 
 
 BAD = {
-    "unknown_field": (GOOD.replace("replications: 3", "replicatons: 3"), "replicatons", "unknown field"),
+    "unknown_field": (GOOD.replace("replications: 3", "replicatons: 3"), "replicatons", "unknown key"),
     "unknown_parameter": (GOOD.replace("workload.load_factor", "workload.load_factr"),
                           "parameters.workload.load_factr", "unknown"),
     "bad_first_value": (GOOD.replace("[2, 12]", "[-2, 12]"),
@@ -64,7 +64,7 @@ BAD = {
     "range_reversed": (GOOD.replace("[2, 12]", "{low: 12, high: 2}").replace("{values: [0.8, 1.2]}", "{low: 0.8, high: 1.2}")
                        + "design: {method: latin, n: 8}\n",
                        "parameters.params.absence.business_trip.rate_per_year", "below high"),
-    "bad_method": (GOOD + "design: {method: factorial}\n", "design.method", "one of"),
+    "bad_method": (GOOD + "design: {method: factorial}\n", "design.method", "unknown method 'factorial'"),
     "not_yaml": (GOOD + "  - : [\n", f"line {GOOD.count(chr(10)) + 1}", "not valid YAML"),
     "scenario_missing": (GOOD.replace("finance_bureau", "no_such_bureau"), "scenario", "no_such_bureau"),
     "bad_baseline": (GOOD + "baseline: big\n", "baseline", "'big'"),
