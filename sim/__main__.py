@@ -1,4 +1,5 @@
-"""Command line: ``python -m sim run [SCENARIO]`` and ``python -m sim compare [SCENARIO] --structures A B``."""
+"""Command line: ``python -m sim run [SCENARIO]``, ``python -m sim compare [SCENARIO] --structures A B`` and
+``python -m sim schema [--out FILE]``."""
 from __future__ import annotations
 
 import argparse
@@ -12,6 +13,7 @@ from .compare import compare
 from .errors import InputError
 from .run import run
 from .scenario import MAX_HORIZON_DAYS, available, load_scenario
+from .schema import json_schema, write_schema
 
 MAX_REPLICATIONS = 10_000  # assumption: CIs stop narrowing usefully long before; 1e9 would only exhaust memory
 
@@ -178,6 +180,10 @@ def cmd_compare(a):
         _warn(s, ws)
 
 
+def cmd_schema(a):
+    write_schema(json_schema(), a.out)
+
+
 def main(argv=None):
     p = _Parser(prog="python -m sim", description="Simulate government section structures (模拟测算).")
     sub = p.add_subparsers(dest="command", required=True)
@@ -200,6 +206,11 @@ def main(argv=None):
     c.add_argument("--days", type=_bounded(MAX_HORIZON_DAYS), help="working days to simulate")
     c.add_argument("--out", help="CSV file for the per-run metrics")
     c.set_defaults(func=cmd_compare)
+    s = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)",
+                       description="Print the JSON Schema of scenario files, generated from the declaration in "
+                                   "sim/schema.py (committed as docs/scenario.schema.json).")
+    s.add_argument("--out", help="write it to this file instead of printing it")
+    s.set_defaults(func=cmd_schema)
     a = p.parse_args(argv)
     try:
         a.func(a)
