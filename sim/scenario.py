@@ -169,9 +169,20 @@ def _parse_scenario(raw, file) -> Scenario:
                                            f"(rate_per_day x load_factor x horizon_days); the bound is {MAX_EXPECTED_TASKS:,}")
     for sname, st in structures.items():
         _check_workload_fits(file, workload, st, sname)
+    _check_absence_rates(file, params, calendar)
     return Scenario(name=spec.name if spec.name is not None else Path(str(file)).stem, description=spec.description or "",
                     calendar=calendar, horizon_days=spec.horizon_days, warmup_days=spec.warmup_days,
                     structures=structures, workload=workload, params=params, raw=raw, file=str(file))
+
+
+def _check_absence_rates(file, params, calendar):
+    """Absence rates the rule cannot realise (more days away than the year has) are refused here."""
+    from .mechanisms.absences import start_rate  # local: the rule lives with the mechanism
+    for where, kinds in (("params.absence", params.absence), ("params.leader_absence", params.leader_absence)):
+        try:
+            start_rate(kinds, params.absence_rule, calendar.days_per_week, calendar.hours_per_day)
+        except ValueError as e:
+            raise InputError(file, where, str(e)) from None
 
 
 # ---- structures: references ------------------------------------------------------------------

@@ -35,7 +35,6 @@ import numpy as np
 
 from ..agents import Leader
 from ..engine import Mechanism
-from ..errors import InputError
 from ..streams import python_stream
 
 
@@ -62,6 +61,28 @@ def whole_days_mean(dist) -> float:
     return 1.0 + float(frozen.sf(np.arange(1, top + 1) + 0.5).sum())
 
 
+def start_rate(kinds, rule, days_per_week, hours_per_day) -> float:
+    """The rate at which a present person starts an episode: per working hour for mid-day episodes,
+    the daily probability for whole days. ValueError when ``rate_per_year`` asks for the impossible."""
+    whole_day = rule.start == "whole_day"
+    year = 52 * days_per_week
+    r = sum(k.rate_per_year for k in kinds.values())
+    if r <= 0:
+        return 0.0
+    if rule.counts == "episodes_per_year":
+        mean = sum(k.rate_per_year * (whole_days_mean(k.days) if whole_day else k.days.mean) for k in kinds.values()) / r
+        if r * mean >= year:
+            raise ValueError(f"{r:g} episodes a year of {mean:.3g} days on average are {r * mean:.4g} days away, more "
+                             f"than the year's {year} working days (params.absence_rule.counts: episodes_per_year)")
+        return r / (year + r - r * mean) if whole_day else r / ((year - r * mean) * hours_per_day)
+    if not whole_day:
+        return r / (year * hours_per_day)
+    if r > year:
+        raise ValueError(f"{r:g} starts a year is more than one per working day ({year}) under "
+                         f"params.absence_rule.start: whole_day")
+    return r / year
+
+
 class Absences(Mechanism):
     name = "absences"
 
@@ -84,31 +105,6 @@ class Absences(Mechanism):
                     m.absent_since = e.now
             e.job_done = job_done
 
-    def start_rate(self, kinds, field) -> float:
-        """Episodes started per present working hour (mid-day) or per present day (whole days)."""
-        e = self.e
-        year = 52 * e.cal.days_per_week
-        r = sum(k.rate_per_year for k in kinds.values())
-        if r <= 0:
-            return 0.0
-        mean = sum(k.rate_per_year * (whole_days_mean(k.days) if self.whole_day else k.days.mean)
-                   for k in kinds.values()) / r
-        if self.per_year:
-            room = (year + r - r * mean) if self.whole_day else (year - r * mean)
-            if r * mean >= year:
-                raise InputError(e.scenario.file, field,
-                                 f"{r:g} episodes a year of {mean:.3g} days on average are {r * mean:.4g} days away, "
-                                 f"more than the year's {year} working days (params.absence_rule.counts: "
-                                 f"episodes_per_year)")
-            return r / room if self.whole_day else r / (room * e.hpd)
-        if not self.whole_day:
-            return r / (year * e.hpd)
-        q = r / year
-        if q > 1:
-            raise InputError(e.scenario.file, field, f"{r:g} starts a year is more than one per working day "
-                                                     f"({year}) under params.absence_rule.start: whole_day")
-        return q
-
     def start(self):
         e = self.e
         p = e.params
@@ -116,8 +112,8 @@ class Absences(Mechanism):
                  [(l, p.leader_absence, "params.leader_absence") for l in e.leaders.values()]
         rates = {}
         for person, kinds, field in people:
-            if field not in rates:
-                rates[field] = self.start_rate(kinds, field)
+            if field not in rates:  # checked when the scenario was read (sim.scenario)
+                rates[field] = start_rate(kinds, p.absence_rule, e.cal.days_per_week, e.hpd)
             rate = rates[field]
             if rate <= 0:
                 continue
