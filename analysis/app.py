@@ -57,7 +57,7 @@ from analysis import style  # noqa: E402
 from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES, t  # noqa: E402
 from sim.errors import InputError  # noqa: E402
 from sim.scenario import SCENARIO_DIR  # noqa: E402
-from sim.ledgers import IDLE_BELOW, OVERLOADED_ABOVE, TASK_COLUMNS, gini  # noqa: E402
+from sim.ledgers import IDLE_BELOW, OVERLOADED_ABOVE, gini  # noqa: E402
 
 
 
@@ -284,7 +284,6 @@ def scenario_overrides(sc: sim.Scenario, *, absence: float = 1.0, workload: floa
 
 
 # ---- live measures -----------------------------------------------------------------------------
-_COL = {c: i for i, c in enumerate(TASK_COLUMNS)}
 
 
 class Tracker:
@@ -331,14 +330,14 @@ class Tracker:
 
     def measures(self) -> dict:
         m = self.m
-        tasks = m.ledgers.tasks
-        for row in tasks[self._done:]:
-            self._completion.append(row[_COL["completion"]])
-            self._cycle.append(row[_COL["cycle_days"]])
-            self._sum["cycle"] += row[_COL["cycle_days"]]
-            self._sum["steps"] += row[_COL["steps"]]
-            self._sum["handoffs"] += row[_COL["handoffs"]]
-        self._done = n = len(tasks)
+        rows = m.ledgers.task_rows(self._done)
+        cycle = (rows["completion"] - rows["arrival"]) / m.hpd
+        self._completion.extend(rows["completion"].tolist())
+        self._cycle.extend(cycle.tolist())
+        self._sum["cycle"] += float(cycle.sum())
+        self._sum["steps"] += int(rows["work_steps"].sum() + rows["coordination_steps"].sum() + rows["approval_levels"].sum())
+        self._sum["handoffs"] += int(rows["handoffs"].sum())
+        self._done = n = self._done + len(rows)
         recent = np.asarray(self._cycle)[np.asarray(self._completion) >= m.now - WINDOW_DAYS * m.hpd] if n else np.array([])
         open_halts = [q for q in m.queues.values() if q.halt_start is not None]
         util = self.utilisation()

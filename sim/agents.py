@@ -49,6 +49,8 @@ class Staff(mesa.Agent):
         self.own_queues = []  # queues of its own section it may serve (head queue first if any)
         self.help_queues = []  # queues of other sections it may serve when its own are empty
         self.able_queues = []  # every queue whose halt count includes this person
+        self.watch = []  # (positions, i): the idle indexes this person is in (``sim.queues.IdleIndex``)
+        self.indexed = True  # whether the person is in them now (idle and present)
         self.busy_hours = 0.0
         self.absent_hours = 0.0
         self.coordination_hours = 0.0
@@ -81,14 +83,20 @@ class Leader(mesa.Agent):
         return "absent" if not self.present else ("busy" if self.tray else "idle")
 
 
-class Task(mesa.Agent):
-    """A case of a workflow walking its compiled route.
+class Task:
+    """A case of a workflow walking its compiled route: an agent of the model in the domain sense
+    (its own state, moved on by its route's steps), kept out of Mesa's agent registry.
+
+    Why out of the registry (measured, ``experiments/benchmarks/bench_engine.py``): registering and
+    removing one Mesa agent per arrival (``Agent.__init__``, the weak-reference AgentSets) was a
+    third of the simulation's time on the 200,000-task model. Staff and leaders stay Mesa agents;
+    the live tasks are ``model.tasks`` (arrival order), which the app and the ledgers read.
 
     The per-task counters start from these class-level zeros and become the task's own on the
     first increment: a bureau-year creates tens of thousands of tasks, most of which never visit
     a window or halt, so not writing fifteen zeros per task is measurably faster."""
 
-    at = 0  # index of the next route step (Mesa reserves ``pos`` for space)
+    at = 0  # index of the next route step
     work_steps = coord_steps = handoffs = cross_body = approvals = 0
     visits = material_sets = trips = 0
     touch = halted = 0.0
@@ -97,11 +105,15 @@ class Task(mesa.Agent):
     last_visit_day = -1
     tray_at = 0.0  # when the task last reached a leader's in-tray
 
-    def __init__(self, model, number, wf_index, arrival, route, hours, uniforms):
-        super().__init__(model)
+    def __init__(self, number, wf_index, arrival, route, hours, uniforms):
         self.number = number  # arrival order: the same task under every structure (common random numbers)
         self.wf = wf_index
         self.arrival = arrival
         self.route = route
         self.hours = hours
         self.uniforms = uniforms  # one per visit step (incomplete materials), else None
+
+    @property
+    def unique_id(self) -> int:
+        """The arrival number: unique within a run, as Mesa's ids are."""
+        return self.number

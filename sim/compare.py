@@ -65,7 +65,7 @@ def compare(scenario: Scenario | str | None = None, *, structures: list[str] | N
     rows, warnings = [], {}
     for r, s in enumerate(replication_seeds(seed, replications)):
         for name in structures:
-            res = run(sc, structure=name, seed=s, days=days, record_events=False)
+            res = run(sc, structure=name, seed=s, days=days, summary_only=True)
             rows.append({"structure": name, "replication": r, "seed": s, **{m: res.summary[m] for m in metrics}})
             warnings.setdefault(name, {}).update(dict.fromkeys(res.warnings))
     out = summarise_runs(pd.DataFrame(rows), structures, metrics)

@@ -39,7 +39,7 @@ import numpy as np
 
 from .agents import Job, Leader, Staff, Task
 from .ledgers import Ledgers
-from .queues import COORD, HEAD, WorkQueue
+from .queues import COORD, HEAD, IdleIndex, WorkQueue
 from .streams import numpy_stream, python_stream
 
 
@@ -84,7 +84,7 @@ class Engine(mesa.Model):
     """One structure, one workload, one seed; the mechanisms given decide what happens."""
 
     def __init__(self, *, scenario, structure: str, seed: int, days: int | None, record_events: bool,
-                 mechanisms):
+                 mechanisms, summary_only: bool = False):
         freeze_libraries()
         super().__init__(seed=seed)
         sc = self.scenario = scenario
@@ -102,7 +102,8 @@ class Engine(mesa.Model):
         self._events: list = []
         self._seq = 0
         self._streams: dict = {}
-        self.ledgers = Ledgers(record_events)
+        self.ledgers = Ledgers(record_events, summary_only, self.warmup)
+        self._live: dict = {}  # the tasks in the system, by arrival number (``tasks``)
         self._event_log = self.ledgers.events
         self.wip = 0
         self.backlog = 0
@@ -124,6 +125,8 @@ class Engine(mesa.Model):
             m.able_queues = m.own_queues + m.help_queues
             for q in m.able_queues:
                 q.present += 1
+        IdleIndex(self.queues.values(), self.staff)
+        self._reindex = IdleIndex.update
         self.routes = [self.route_of(wf) for wf in sc.workload.workflows]
         self._routes = [[(self.handlers[(s.kind, s.approval)], s) for s in r] for r in self.routes]
         self._draws = [[(s.hours.bind(self.rng_work), s.kind == "visit") for s in wf.steps if s.kind != "approve"]
@@ -144,24 +147,6 @@ class Engine(mesa.Model):
         if rng is None:
             rng = self._streams[name] = python_stream(self.seed, name)
         return rng
-
-    # ---- Mesa's agent registry ----------------------------------------------------------------
-    def register_agent(self, agent):
-        """Mesa's registration, minus its debug message (an f-string formatted even with debug logging
-        off): a run registers and removes one task agent per arrival."""
-        agents_of_type = self._agents_by_type.get(type(agent))
-        if agents_of_type is None:
-            super().register_agent(agent)
-            return
-        self._agents[agent] = None
-        agents_of_type.add(agent)
-        self._all_agents.add(agent)
-
-    def deregister_agent(self, agent):
-        """Mesa's deregistration, minus its debug message (see ``register_agent``)."""
-        del self._agents[agent]
-        self._agents_by_type[type(agent)].remove(agent)
-        self._all_agents.remove(agent)
 
     # ---- building -----------------------------------------------------------------------------
     def _build(self, st):
@@ -281,7 +266,7 @@ class Engine(mesa.Model):
                 uniforms.append(rand() if visit else 1.0)
         else:
             hours, uniforms = [sample() for sample, _ in draws], None
-        task = Task(self, i, k, self.now, self._routes[k], hours, uniforms)
+        task = self._live[i] = Task(i, k, self.now, self._routes[k], hours, uniforms)
         self.wip += 1
         self.advance(task)
 
@@ -295,12 +280,19 @@ class Engine(mesa.Model):
             if handler(task, step):
                 return
         self.wip -= 1
-        self.ledgers.task(task, self.now, self.hpd)
-        self.deregister_agent(task)  # Agent.remove() minus its suppress-KeyError wrapper: the task is registered
+        del self._live[task.number]
+        self.ledgers.task(task, self.now)
+
+    @property
+    def tasks(self) -> list:
+        """The tasks in the system now, in arrival order (they are not in Mesa's registry: ``sim.agents.Task``)."""
+        return list(self._live.values())
 
     # ---- people at work -----------------------------------------------------------------------
     def start(self, m: Staff, job: Job):
         m.job = job
+        if m.watch:
+            self._reindex(m)
         m.job_start = self.now
         f = job.queue.function
         speed = 1.0 if (f is HEAD or f is COORD) else (m.skills.get(f, 0.0) or self.untrained_speed)
@@ -318,6 +310,8 @@ class Engine(mesa.Model):
         job = m.job
         self._stop(m, job)
         m.job = None
+        if m.watch:
+            self._reindex(m)
         self.job_done(m, job)
 
     def suspend(self, m: Staff):
@@ -327,6 +321,8 @@ class Engine(mesa.Model):
         self._stop(m, job)
         job.hours = max(job.hours - done, 0.0)
         m.job = None
+        if m.watch:
+            self._reindex(m)
         m.token += 1
         m.suspended.append(job)
 
@@ -349,7 +345,9 @@ class Engine(mesa.Model):
             self._event_log.append((job.task.number, job.activity, m.sid, q.section, m.job_start, now))
 
     def unstaff(self, person):
-        """``person`` no longer counts as able for their queues."""
+        """``person`` no longer counts as able for their queues (call once ``present`` is False)."""
+        if person.watch:
+            self._reindex(person)
         for q in person.able_queues:
             q.present -= 1
             if q.present == 0 and q.jobs:
@@ -357,7 +355,9 @@ class Engine(mesa.Model):
                     fn(q)
 
     def restaff(self, person):
-        """``person`` counts as able for their queues again."""
+        """``person`` counts as able for their queues again (call once ``present`` is True)."""
+        if person.watch:
+            self._reindex(person)
         for q in person.able_queues:
             q.present += 1
             if q.present == 1:
@@ -384,6 +384,6 @@ class Engine(mesa.Model):
             if not person.present:
                 person.absent_hours += max(self.horizon - max(person.absent_since, self.warmup), 0.0)
                 person.present = True
-        unfinished = [self.horizon - t.arrival for t in self._agents_by_type.get(Task, ()) if t.arrival >= self.warmup]
+        unfinished = [self.horizon - t.arrival for t in self._live.values() if t.arrival >= self.warmup]
         self._finished = self.ledgers.frames(self, unfinished)
         return self._finished

@@ -33,26 +33,121 @@ IDLE_BELOW = 0.30  # utilisation under which a person counts as idle (忙闲不�
 OVERLOADED_ABOVE = 0.90  # utilisation above which a person counts as overloaded (忙)
 
 
+# What the run stores per finished task, in compact columns: the task ledger's other columns
+# (steps, waiting, cycle) are derived from these once, vectorised, when the frames are built.
+ROW = np.dtype([("task", "i4"), ("workflow", "i4"), ("arrival", "f8"), ("completion", "f8"), ("work_hours", "f8"),
+                ("work_steps", "i4"), ("coordination_steps", "i4"), ("handoffs", "i4"), ("cross_body_handoffs", "i4"),
+                ("approval_levels", "i4"), ("touch", "f8"), ("halted_hours", "f8"), ("halted", "?"),
+                ("window_visits", "i4"), ("material_sets", "i4"), ("trips", "i4")])
+CHUNK = 4096  # rows gathered as tuples (cheap to append) before they are packed into ROW's columns
+COUNTS = ("work_steps", "coordination_steps", "handoffs", "cross_body_handoffs", "approval_levels", "halted")
+VISIT_COUNTS = ("window_visits", "material_sets", "trips")
+
+
 class Ledgers:
-    def __init__(self, record_events: bool = True):
-        self.tasks: list[tuple] = []
+    """Rows collected during the run, DataFrames once at the end.
+
+    The task ledger is columnar: a finished task is one tuple appended (the cheapest thing Python
+    does), and every ``CHUNK`` tuples are packed into a numpy record array of ``ROW`` (104 bytes a
+    task, where the tuples and their float objects took about 600). With ``summary_only`` no task
+    row is kept: the summary's integer counts are running totals, and only three numbers a task
+    after the warm-up stay (cycle, waiting and halted hours, 24 bytes: the median and 90th percentile
+    need every cycle time, and keeping the hours lets the means be summed exactly as the full
+    ledger's are), so the summary is the same bit for bit."""
+
+    def __init__(self, record_events: bool = True, summary_only: bool = False, warmup: float = 0.0):
+        self.summary_only = summary_only
+        self.warmup = warmup
+        self._rows: list[tuple] = []
+        self._packed: list[np.ndarray] = []
         self.halts: list[tuple] = []
         self.series: list[tuple] = []
         self.absences: list[tuple] = []
-        self.events: list[tuple] | None = [] if record_events else None
+        self.events: list[tuple] | None = [] if record_events and not summary_only else None
+        if summary_only:
+            self.task = self._count
+            self._hours: list[tuple] = []  # (cycle, waiting, halted) of tasks after the warm-up
+            self._totals = dict.fromkeys(COUNTS + VISIT_COUNTS, 0)
+            self._visited = 0
 
-    def task(self, t, now, hpd):
+    def task(self, t, now):
+        rows = self._rows
+        rows.append((t.number, t.wf, t.arrival, now, sum(t.hours), t.work_steps, t.coord_steps, t.handoffs,
+                     t.cross_body, t.approvals, t.touch, t.halted, t.was_halted, t.visits, t.material_sets, t.trips))
+        if len(rows) == CHUNK:
+            self._packed.append(np.array(rows, dtype=ROW))
+            rows.clear()
+
+    def _count(self, t, now):
+        """``task`` under ``summary_only``: what the summary needs and nothing more."""
+        if t.arrival < self.warmup:
+            return
         cycle = now - t.arrival
-        steps = t.work_steps + t.coord_steps + t.approvals
-        self.tasks.append((t.number, t.wf, t.arrival, now, sum(t.hours), t.work_steps, t.coord_steps, t.handoffs, t.cross_body,
-                           t.approvals, steps, max(cycle - t.touch, 0.0), t.halted, t.was_halted, t.visits,
-                           t.material_sets, t.trips, cycle, cycle / hpd))
+        self._hours.append((cycle, max(cycle - t.touch, 0.0), t.halted))
+        if len(self._hours) == CHUNK:
+            self._packed.append(np.array(self._hours))
+            self._hours.clear()
+        tot = self._totals
+        tot["work_steps"] += t.work_steps
+        tot["coordination_steps"] += t.coord_steps
+        tot["handoffs"] += t.handoffs
+        tot["cross_body_handoffs"] += t.cross_body
+        tot["approval_levels"] += t.approvals
+        tot["halted"] += t.was_halted
+        if t.visits > 0:
+            self._visited += 1
+            tot["window_visits"] += t.visits
+            tot["material_sets"] += t.material_sets
+            tot["trips"] += t.trips
+
+    def task_rows(self, start: int = 0) -> np.ndarray:
+        """The finished tasks from the ``start``-th on, as ``ROW`` records (the app reads them as a
+        run goes; not under ``summary_only``)."""
+        parts, seen = [], 0
+        for p in self._packed:
+            if seen + len(p) > start:
+                parts.append(p[max(start - seen, 0):])
+            seen += len(p)
+        if self._rows:
+            parts.append(np.array(self._rows[max(start - seen, 0):], dtype=ROW))
+        return np.concatenate(parts) if parts else np.empty(0, dtype=ROW)
+
+    def task_frame(self, names, hpd) -> pd.DataFrame:
+        """The task ledger (``TASK_COLUMNS``) from the packed rows."""
+        r = self.task_rows()
+        cycle = r["completion"] - r["arrival"]
+        cols = {"task": r["task"].astype(np.int64), "workflow": pd.Categorical.from_codes(r["workflow"], categories=names),
+                "arrival": r["arrival"], "completion": r["completion"], "work_hours": r["work_hours"]}
+        for c in COUNTS[:5]:
+            cols[c] = r[c].astype(np.int64)
+        cols["steps"] = cols["work_steps"] + cols["coordination_steps"] + cols["approval_levels"]
+        cols["waiting_hours"] = np.maximum(cycle - r["touch"], 0.0)
+        cols["halted_hours"] = r["halted_hours"]
+        cols["halted"] = r["halted"]
+        for c in VISIT_COUNTS:
+            cols[c] = r[c].astype(np.int64)
+        cols["cycle_hours"] = cycle
+        cols["cycle_days"] = cycle / hpd
+        return pd.DataFrame(cols, columns=TASK_COLUMNS)
+
+    def totals(self, tasks: pd.DataFrame | None) -> "TaskTotals":
+        """What the summary reads of the finished tasks after the warm-up: from the task ledger, or
+        from the running totals under ``summary_only``."""
+        if tasks is None:
+            packed = self._packed + ([np.array(self._hours)] if self._hours else [])
+            h = np.concatenate(packed) if packed else np.empty((0, 3))
+            return TaskTotals(len(h), np.ascontiguousarray(h[:, 0]), np.ascontiguousarray(h[:, 1]),
+                              np.ascontiguousarray(h[:, 2]), dict(self._totals), self._visited)
+        done = tasks[tasks["arrival"].to_numpy() >= self.warmup]
+        counts = {c: int(done[c].to_numpy().sum()) for c in COUNTS}
+        visited = done["window_visits"].to_numpy() > 0
+        counts.update({c: int(done[c].to_numpy()[visited].sum()) for c in VISIT_COUNTS})
+        return TaskTotals(len(done), done["cycle_hours"].to_numpy(), done["waiting_hours"].to_numpy(),
+                          done["halted_hours"].to_numpy(), counts, int(visited.sum()))
 
     def frames(self, model, unfinished_ages=()) -> "RunResult":
         names = [wf.id for wf in model.scenario.workload.workflows]
-        tasks = pd.DataFrame(self.tasks, columns=TASK_COLUMNS)
-        tasks["workflow"] = pd.Categorical.from_codes(tasks["workflow"].to_numpy(dtype=int), categories=names) \
-            if len(tasks) else pd.Series([], dtype="object")
+        tasks = pd.DataFrame({c: [] for c in TASK_COLUMNS}) if self.summary_only else self.task_frame(names, model.hpd)
         span = model.horizon - model.warmup
         rows = []
         for m in model.staff:
@@ -68,9 +163,20 @@ class Ledgers:
         events = pd.DataFrame(self.events or [], columns=EVENT_COLUMNS)
         absences = pd.DataFrame(self.absences, columns=ABSENCE_COLUMNS).sort_values(["person", "start"], ignore_index=True)
         arrived = sum(1 for t in model._arr_t[: model._arr_i] if t >= model.warmup)
-        summary = summarise(tasks, staff, halts, arrived=arrived, warmup=model.warmup, horizon=model.horizon,
-                            hpd=model.hpd, unfinished_ages=unfinished_ages)
+        summary = summarise(self.totals(None if self.summary_only else tasks), staff, halts, arrived=arrived,
+                            warmup=model.warmup, horizon=model.horizon, hpd=model.hpd, unfinished_ages=unfinished_ages)
         return RunResult(model.structure_name, model.seed, summary, tasks, staff, halts, series, events, leaders, absences)
+
+
+@dataclass
+class TaskTotals:
+    """The finished tasks after the warm-up, as the summary reads them."""
+    n: int
+    cycle: np.ndarray
+    waiting: np.ndarray
+    halted: np.ndarray
+    counts: dict  # column -> total over the tasks (window columns: over tasks with a window visit)
+    visited: int  # tasks with at least one window visit
 
 
 @dataclass
@@ -97,50 +203,55 @@ def gini(x) -> float:
     return float((2 * np.arange(1, n + 1) - n - 1).dot(x) / (n * x.sum()))
 
 
-def summarise(tasks, staff, halts, *, arrived, warmup, horizon, hpd, unfinished_ages=()) -> dict:
+def summarise(done: TaskTotals, staff, halts, *, arrived, warmup, horizon, hpd, unfinished_ages=()) -> dict:
     """Per-run metrics over tasks that arrived after the warm-up and were finished by the horizon,
     beside the count and mean age of those still unfinished (the finished mean alone hides a backlog).
 
     Utilisation is busy hours / hours present (absences excluded); idle and overloaded shares are
-    of staff whose utilisation so defined is below ``IDLE_BELOW`` / above ``OVERLOADED_ABOVE``."""
-    done = tasks[tasks["arrival"] >= warmup]
-    n = len(done)
-    cyc = done["cycle_hours"].to_numpy()
+    of staff whose utilisation so defined is below ``IDLE_BELOW`` / above ``OVERLOADED_ABOVE``.
+    Means of hours are numpy's sums over the tasks in completion order divided by their number
+    (as pandas computes them); means of counts are exact totals over the number."""
+    n = done.n
+    cyc = done.cycle
     util = staff["utilisation"].dropna().to_numpy()
     staff_days = len(staff) * (horizon - warmup) / hpd
     halts_in = halts[halts["end"] > warmup]
-    visits = done[done["window_visits"] > 0]
+    nan = float("nan")
 
-    def mean(col, frame=done):
-        return float(frame[col].mean()) if len(frame) else float("nan")
+    def per_task(col):
+        return done.counts[col] / n if n else nan
 
-    um = float(util.mean()) if len(util) else float("nan")
+    def per_service(col):
+        return done.counts[col] / done.visited if done.visited else nan
+
+    um = float(util.mean()) if len(util) else nan
     return {
         "tasks_arrived": float(arrived),
         "tasks_completed": float(n),
         "tasks_unfinished": float(len(unfinished_ages)),
-        "share_unfinished": len(unfinished_ages) / (n + len(unfinished_ages)) if n + len(unfinished_ages) else float("nan"),
-        "mean_age_unfinished_days": float(np.mean(unfinished_ages) / hpd) if len(unfinished_ages) else float("nan"),
-        "mean_cycle_hours": float(cyc.mean()) if n else float("nan"),
-        "median_cycle_hours": float(np.median(cyc)) if n else float("nan"),
-        "p90_cycle_hours": float(np.quantile(cyc, 0.9)) if n else float("nan"),
-        "mean_cycle_days": float(cyc.mean() / hpd) if n else float("nan"),
-        "steps_per_task": mean("steps"),
-        "work_steps_per_task": mean("work_steps"),
-        "coordination_steps_per_task": mean("coordination_steps"),
-        "handoffs_per_task": mean("handoffs"),
-        "cross_body_handoffs_per_task": mean("cross_body_handoffs"),
-        "approval_levels_per_task": mean("approval_levels"),
-        "mean_wait_hours": mean("waiting_hours"),
-        "mean_halted_hours": mean("halted_hours"),
-        "halts_per_1000_staff_days": 1000.0 * len(halts_in) / staff_days if staff_days > 0 else float("nan"),
-        "share_tasks_halted": mean("halted"),
+        "share_unfinished": len(unfinished_ages) / (n + len(unfinished_ages)) if n + len(unfinished_ages) else nan,
+        "mean_age_unfinished_days": float(np.mean(unfinished_ages) / hpd) if len(unfinished_ages) else nan,
+        "mean_cycle_hours": float(cyc.mean()) if n else nan,
+        "median_cycle_hours": float(np.median(cyc)) if n else nan,
+        "p90_cycle_hours": float(np.quantile(cyc, 0.9)) if n else nan,
+        "mean_cycle_days": float(cyc.mean() / hpd) if n else nan,
+        "steps_per_task": (done.counts["work_steps"] + done.counts["coordination_steps"] + done.counts["approval_levels"]) / n
+        if n else nan,
+        "work_steps_per_task": per_task("work_steps"),
+        "coordination_steps_per_task": per_task("coordination_steps"),
+        "handoffs_per_task": per_task("handoffs"),
+        "cross_body_handoffs_per_task": per_task("cross_body_handoffs"),
+        "approval_levels_per_task": per_task("approval_levels"),
+        "mean_wait_hours": float(done.waiting.sum() / n) if n else nan,
+        "mean_halted_hours": float(done.halted.sum() / n) if n else nan,
+        "halts_per_1000_staff_days": 1000.0 * len(halts_in) / staff_days if staff_days > 0 else nan,
+        "share_tasks_halted": per_task("halted"),
         "util_mean": um,
-        "util_cv": float(util.std() / um) if len(util) and um > 0 else float("nan"),
+        "util_cv": float(util.std() / um) if len(util) and um > 0 else nan,
         "util_gini": gini(util),
-        "idle_share": float((util < IDLE_BELOW).mean()) if len(util) else float("nan"),
-        "overloaded_share": float((util > OVERLOADED_ABOVE).mean()) if len(util) else float("nan"),
-        "window_visits_per_service": mean("window_visits", visits),
-        "material_sets_per_service": mean("material_sets", visits),
-        "trips_per_service": mean("trips", visits),
+        "idle_share": float((util < IDLE_BELOW).mean()) if len(util) else nan,
+        "overloaded_share": float((util > OVERLOADED_ABOVE).mean()) if len(util) else nan,
+        "window_visits_per_service": per_service("window_visits"),
+        "material_sets_per_service": per_service("material_sets"),
+        "trips_per_service": per_service("trips"),
     }

@@ -31,14 +31,15 @@ class OfficeModel(Engine):
     """Staff, leaders and tasks of one structure under every mechanism."""
 
     def __init__(self, *, scenario: Scenario | str | None = None, structure: str | None = None, seed: int = 0,
-                 days: int | None = None, record_events: bool = True, mechanisms=MECHANISMS):
+                 days: int | None = None, record_events: bool = True, summary_only: bool = False,
+                 mechanisms=MECHANISMS):
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         structure = structure or sc.structure_names[0]
         if structure not in sc.structures:
             raise InputError(sc.file, "structure", f"unknown structure {structure!r} "
                                                    f"(defined: {', '.join(sc.structure_names)})")
         super().__init__(scenario=sc, structure=structure, seed=seed, days=days, record_events=record_events,
-                         mechanisms=mechanisms)
+                         mechanisms=mechanisms, summary_only=summary_only)
 
     def finish(self):
         if self._finished is None:

@@ -13,13 +13,18 @@ from .scenario import Scenario, load_scenario
 
 
 def run(scenario: Scenario | str | None = None, *, structure: str | None = None, seed: int = 0,
-        overrides: dict | None = None, days: int | None = None, record_events: bool = True) -> RunResult:
-    """Run one structure of a scenario for its horizon (or ``days``) and return its ledgers."""
+        overrides: dict | None = None, days: int | None = None, record_events: bool = True,
+        summary_only: bool = False) -> RunResult:
+    """Run one structure of a scenario for its horizon (or ``days``) and return its ledgers.
+
+    ``summary_only`` (sweeps, comparisons): keep no task rows and no event log; the summary, the
+    staff, halt, absence and leader ledgers are the same bit for bit (``sim.ledgers.Ledgers``)."""
     sc = as_scenario(scenario)
     check_seed(seed)
     check_days(days)
     sc = sc.with_overrides(overrides)
-    model = OfficeModel(scenario=sc, structure=structure, seed=seed, days=days, record_events=record_events)
+    model = OfficeModel(scenario=sc, structure=structure, seed=seed, days=days, record_events=record_events,
+                        summary_only=summary_only)
     model.run()
     result = model.finish()
     release(model)

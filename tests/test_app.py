@@ -54,7 +54,7 @@ def test_measures_are_sane():
     for side in "AB":
         m = p.measures[side]
         assert m["completed"] + m["wip"] == m["arrived"]
-        assert m["completed"] == len(p.models[side].ledgers.tasks)
+        assert m["completed"] == len(p.models[side].ledgers.task_rows())
         assert 0 < m["util_mean"] <= 1.0 + 1e-9 and m["util_cv"] > 0
         assert m["cycle_days"] > 0 and m["halts"] >= 0 and m["halt_hours"] >= 0
         assert 0 <= m["idle_share"] <= 1 and 0 <= m["overloaded_share"] <= 1

@@ -22,9 +22,9 @@ def test_conservation(bureau, structure):
     m.run()
     res = m.finish()
     arrived = m._arr_i
-    live = len(m.agents_by_type.get(Task, []))
+    live = len(m.tasks)
     assert arrived == len(res.tasks) + m.wip
-    assert len(m.agents) == len(m.staff) + len(m.leaders) + m.wip  # Mesa's registry, kept by our override
+    assert len(m.agents) == len(m.staff) + len(m.leaders)  # Mesa's registry: staff and leaders; tasks are model.tasks
     assert live == m.wip
     assert res.tasks["task"].is_unique
     assert set(res.tasks["task"]) <= set(range(arrived))

@@ -480,7 +480,7 @@ def _check_run(m, sc):
     span = horizon - warmup
     arrived = m._arr_i
     assert arrived == len(m._arr_t), "arrivals before the horizon were not all processed"
-    live = sorted(a.number for a in m.agents_by_type.get(Task, []))
+    live = sorted(a.number for a in m.tasks)
     in_hand = {p.sid: p.job_start for p in m.staff if p.job is not None}
     away_with_work = [p.sid for p in m.staff if p.job is not None and not p.present]
     assert not away_with_work, f"absent staff hold a job at the horizon: {away_with_work}"

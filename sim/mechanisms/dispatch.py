@@ -84,7 +84,7 @@ class Dispatch(Mechanism):
         e = self.e
         job.enq = e.now
         job.queue = q
-        who = self.idle(q.primary) or (self.idle(q.helpers) if q.helpers else None)
+        who = self.idle(q.primary, q.idle_primary) or (self.idle(q.helpers, q.idle_helpers) if q.helpers else None)
         if who is not None:
             e.start(who, job)
             return
@@ -98,8 +98,14 @@ class Dispatch(Mechanism):
         if q.wait(job, e.now):
             e.halted(q)
 
-    def idle(self, people):
-        """An idle present person from ``people``, drawn at random (dispatch stream) if several."""
+    def idle(self, people, index=None):
+        """An idle present person from ``people``, drawn at random (dispatch stream) if several; with
+        an ``index`` (``sim.queues.IdleIndex``) the same draw from the same ordered list, unwalked."""
+        if index is not None:
+            n = len(index)
+            if n > 1:
+                return people[index[int(self.rng.random() * n)]]
+            return people[index[0]] if n else None
         first = many = None
         for m in people:
             if m.job is None and m.present:
@@ -181,7 +187,7 @@ class Dispatch(Mechanism):
             self.enqueue(*job.then)
             return
         job.enq = e.now
-        who = self.idle(q.primary) or self.idle(q.helpers)
+        who = self.idle(q.primary, q.idle_primary) or self.idle(q.helpers, q.idle_helpers)
         if who is not None:
             e.start(who, job)
         else:
