@@ -45,9 +45,19 @@ class Dist:
     def bind(self, rnd):
         """A zero-argument sampler on ``rnd``: the hot path skips the dispatch on ``kind``."""
         if self.kind == "exponential" and self.mean > 0:
-            return functools.partial(rnd.expovariate, 1.0 / self.mean)
+            lambd, rand, log = 1.0 / self.mean, rnd.random, math.log
+
+            def exponential():  # random.expovariate's own expression, one call shallower
+                return -log(1.0 - rand()) / lambd
+            return exponential
         if self.kind == "fixed":
             return functools.partial(float, self.mean)
+        if self.kind == "lognormal":  # the parameters ``sample`` works out, worked out once
+            s2 = math.log(1.0 + self.cv * self.cv)
+            return functools.partial(rnd.lognormvariate, math.log(self.mean) - s2 / 2.0, math.sqrt(s2))
+        if self.kind == "gamma":
+            shape = 1.0 / (self.cv * self.cv)
+            return functools.partial(rnd.gammavariate, shape, self.mean / shape)
         return functools.partial(self.sample, rnd)
 
     def scaled(self, factor: float) -> "Dist":

@@ -59,6 +59,7 @@ def freeze_libraries() -> None:
 
 
 _FROZEN = False
+_push, _pop = heapq.heappush, heapq.heappop
 
 
 class Mechanism:
@@ -108,6 +109,7 @@ class Engine(mesa.Model):
         self.wip = 0
         self.backlog = 0
         self.rng_work = self.stream("work_sizes")
+        self._finish_cb = self._finish  # bound once: the hot path schedules it for every job
         # the interface (see the module docstring)
         self.handlers: dict = {}
         self.enqueue = self.assign = self.head_job = self.job_done = self.hand_back = self.to_leader = _unfilled
@@ -204,31 +206,64 @@ class Engine(mesa.Model):
 
     # ---- event loop ---------------------------------------------------------------------------
     def schedule(self, t, fn, arg):
-        heapq.heappush(self._events, (t, self._seq, fn, arg))
+        _push(self._events, (t, self._seq, fn, arg))
         self._seq += 1
+
+    def schedule_series(self, events):
+        """Schedule ``events`` ((t, fn, arg) in time order, one owner's: a person's absences) as if
+        each were scheduled now (their tie-breaking order is taken now), but keep only the next one
+        in the heap: it pushes its successor when it fires.
+
+        Why: drawn up front, a city-year's absences were 33,000 events in the heap for the whole
+        run, and every push and pop paid for the heap's depth."""
+        series = []
+        for t, fn, arg in events:
+            series.append((t, self._seq, fn, arg))
+            self._seq += 1
+        if series:
+            series.reverse()
+            t, seq, fn, arg = series.pop()
+            _push(self._events, (t, seq, self._series_next, (series, fn, arg)))
+
+    def _series_next(self, x):
+        series, fn, arg = x
+        if series:
+            t, seq, f2, a2 = series.pop()
+            _push(self._events, (t, seq, self._series_next, (series, f2, a2)))
+        fn(arg)
 
     def run_until(self, t_end: float):
         """Process events up to ``t_end``: the heap's, merged with the pre-drawn arrival times (kept
         out of the heap, they would cost a push and a pop each; on a tie the heap's event goes first,
-        as it was scheduled earlier)."""
+        as it was scheduled earlier). The inner loop runs the heap's events up to the next arrival.
+
+        The cyclic garbage collector is off meanwhile: a run makes no reference cycles per task
+        (tasks and jobs point one way), but with a long backlog each full collection walked every
+        live task, so time per task grew with the backlog."""
         ev = self._events
-        pop = heapq.heappop
+        pop = _pop
         arr_t = self._arr_t
         n_arr = len(arr_t)
-        while True:
-            i = self._arr_i
-            t_arr = arr_t[i] if i < n_arr else math.inf
-            if ev and ev[0][0] <= t_arr:
-                if ev[0][0] > t_end:
+        arrive = self._arrive
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            while True:
+                i = self._arr_i
+                t_arr = arr_t[i] if i < n_arr else math.inf
+                limit = t_arr if t_arr < t_end else t_end
+                while ev and ev[0][0] <= limit:
+                    t, _, fn, arg = pop(ev)
+                    self.now = t
+                    fn(arg)
+                if t_arr <= t_end:
+                    self.now = t_arr
+                    arrive()
+                else:
                     break
-                t, _, fn, arg = pop(ev)
-                self.now = t
-                fn(arg)
-            elif t_arr <= t_end:
-                self.now = t_arr
-                self._arrive()
-            else:
-                break
+        finally:
+            if collecting:
+                gc.enable()
         self.now = max(self.now, t_end)
 
     def step(self):
@@ -264,6 +299,8 @@ class Engine(mesa.Model):
             for sample, visit in draws:
                 hours.append(sample())
                 uniforms.append(rand() if visit else 1.0)
+        elif len(draws) == 1:
+            hours, uniforms = [draws[0][0]()], None
         else:
             hours, uniforms = [sample() for sample, _ in draws], None
         task = self._live[i] = Task(i, k, self.now, self._routes[k], hours, uniforms)
@@ -293,15 +330,18 @@ class Engine(mesa.Model):
         m.job = job
         if m.watch:
             self._reindex(m)
-        m.job_start = self.now
+        m.job_start = now = self.now
         f = job.queue.function
         speed = 1.0 if (f is HEAD or f is COORD) else (m.skills.get(f, 0.0) or self.untrained_speed)
         if m.transferred:
             speed *= self.moved_speed()
-        m.job_speed = speed if speed > 0 else 1.0
-        m.token += 1
-        heapq.heappush(self._events, (self.now + job.hours / m.job_speed, self._seq, self._finish, (m, m.token)))
-        self._seq += 1
+        if speed <= 0:
+            speed = 1.0
+        m.job_speed = speed
+        m.token = token = m.token + 1
+        seq = self._seq
+        _push(self._events, (now + job.hours / speed, seq, self._finish_cb, (m, token)))
+        self._seq = seq + 1
 
     def _finish(self, arg):
         m, token = arg

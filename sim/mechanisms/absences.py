@@ -2,7 +2,8 @@
 
 Each person's absences are drawn from their own stream keyed by their id, so every structure sees
 the same people away at the same times (common random numbers), and are written to the absence
-ledger as drawn. The rule is named in ``params.absence_rule`` (``sim.params.AbsenceRule``):
+ledger as drawn; only each person's next leave or return waits in the event heap
+(``Engine.schedule_series``). The rule is named in ``params.absence_rule`` (``sim.params.AbsenceRule``):
 
 * ``start: mid_day`` (default) — alternating present / away episodes: an episode starts at any
   hour, after an exponential time present, and lasts the drawn number of working days (trips,
@@ -128,13 +129,14 @@ class Absences(Mechanism):
     def _mid_day(self, person, rnd, rate, kinds, names, weights):
         e = self.e
         t = rnd.expovariate(rate)
+        events = []
         while t < e.horizon:
             kind = rnd.choices(names, weights)[0]
             dur = kinds[kind].days.sample(rnd) * e.hpd
-            e.schedule(t, self.leave, person)
-            e.schedule(t + dur, self.back, person)
+            events += ((t, self.leave, person), (t + dur, self.back, person))
             e.ledgers.absences.append((person.sid, kind, t, min(t + dur, e.horizon)))
             t += dur + rnd.expovariate(rate)
+        e.schedule_series(events)
 
     def _whole_days(self, person, rnd, q, kinds, names, weights):
         """Episodes from day starts; one that starts the day the last one ends continues it (one
@@ -143,14 +145,15 @@ class Absences(Mechanism):
         log_stay = math.log(1.0 - q) if q < 1.0 else None
         d = 0
         run_start = None  # first day of the current run of consecutive days away
+        events = []
         while True:
             gap = int(math.log(1.0 - rnd.random()) / log_stay) if log_stay is not None else 0
             if run_start is not None and (gap > 0 or d >= e.days):
-                e.schedule(run_start * e.hpd, self.leave, person)
-                e.schedule(d * e.hpd, self.back, person)
+                events += ((run_start * e.hpd, self.leave, person), (d * e.hpd, self.back, person))
                 run_start = None
             d += gap
             if d >= e.days:
+                e.schedule_series(events)
                 return
             kind = rnd.choices(names, weights)[0]
             n = max(1, math.floor(kinds[kind].days.sample(rnd) + 0.5))

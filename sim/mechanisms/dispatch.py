@@ -40,6 +40,7 @@ class Dispatch(Mechanism):
         self.dispatch_hours = sc.dispatch_hours
         self.span_cost = sc.span_cost
         self.keep = e.params.continuity.keep_next_step
+        self.always_keep = self.keep >= 1.0
         self.rng = e.stream("dispatch")
         self.rng_keep = e.stream("continuity") if 0.0 < self.keep < 1.0 else None
         e.handlers[("work", False)] = self.work
@@ -127,7 +128,7 @@ class Dispatch(Mechanism):
             e.start(m, m.suspended.pop())
         if job.then is not None:
             self.enqueue(*job.then)
-        elif self.keep >= 1.0 or (self.rng_keep is not None and self.rng_keep.random() < self.keep):
+        elif self.always_keep or (self.rng_keep is not None and self.rng_keep.random() < self.keep):
             e.advance(job.task)
         else:  # first-come first-served: the oldest waiting job before the task's next step
             self.next(m)
@@ -140,7 +141,7 @@ class Dispatch(Mechanism):
             return
         best = None
         own = m.own_queues
-        if own and own[0].function == HEAD and own[0].jobs:
+        if own and own[0].function is HEAD and own[0].jobs:
             best = own[0]
         else:
             for q in own:
