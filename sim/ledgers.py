@@ -48,7 +48,7 @@ class Ledgers:
     """Rows collected during the run, DataFrames once at the end.
 
     The task ledger is columnar: a finished task is one tuple appended (the cheapest thing Python
-    does), and every ``CHUNK`` tuples are packed into a numpy record array of ``ROW`` (104 bytes a
+    does), and every ``CHUNK`` tuples are packed into a numpy record array of ``ROW`` (81 bytes a
     task, where the tuples and their float objects took about 600). With ``summary_only`` no task
     row is kept: the summary's integer counts are running totals, and only three numbers a task
     after the warm-up stay (cycle, waiting and halted hours, 24 bytes: the median and 90th percentile
