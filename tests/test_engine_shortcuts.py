@@ -72,3 +72,33 @@ def test_packed_chunks_and_a_warmup(monkeypatch):
     assert full.summary["tasks_completed"] > 8 * 500
     pd.testing.assert_frame_equal(whole.tasks, full.tasks, check_exact=True)
     assert pd.Series(full.summary).equals(pd.Series(short.summary))
+
+
+def test_only_each_persons_next_absence_waits_in_the_heap():
+    """Absences drawn up front keep one event a person in the heap (not every episode of the run)."""
+    from sim.model import OfficeModel
+
+    sc = city_scenario(bodies=4, staff=100, days=250, merged=False)
+    m = OfficeModel(scenario=sc, structure="fragmented", seed=1, record_events=False)
+    people = len(m.staff) + len(m.leaders)
+    episodes = len(m.ledgers.absences)
+    assert episodes > 5 * people
+    waiting = [ev for ev in m._events if ev[2] == m._series_next]
+    assert 0 < len(waiting) <= people  # the next leave or return of each person, no more
+
+
+def test_the_garbage_collector_is_back_on_after_a_run():
+    import gc
+
+    from sim.model import OfficeModel
+
+    m = OfficeModel(scenario=pool_scenario(c=3, lam=2.0, days=5, warmup_days=0), seed=1)
+    assert gc.isenabled()
+    m.run()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        OfficeModel(scenario=pool_scenario(c=3, lam=2.0, days=5, warmup_days=0), seed=1).run()
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
