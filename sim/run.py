@@ -22,6 +22,9 @@ def run(scenario: Scenario | str | None = None, *, structure: str | None = None,
     sc = as_scenario(scenario)
     check_seed(seed)
     check_days(days)
+    for name, flag in (("record_events", record_events), ("summary_only", summary_only)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise InputError("<python>", name, f"expected True or False, got {flag!r}")
     sc = sc.with_overrides(overrides)
     model = OfficeModel(scenario=sc, structure=structure, seed=seed, days=days, record_events=record_events,
                         summary_only=summary_only)

@@ -338,8 +338,11 @@ def test_bad_override(tmp_path, override, field, reason):
     (lambda sc: sim.compare(sc, metrics=("nope",), replications=2), "metrics"),
     (lambda sc: sim.compare(sc, structures=["a", "a"], replications=2), "structures"),
     (lambda sc: sc.with_overrides({"variables.typo": 3}), "override variables.typo"),
+    (lambda sc: sim.run(sc, days=2, summary_only="no"), "summary_only"),
+    (lambda sc: sim.run(sc, days=2, record_events=None), "record_events"),
 ], ids=["seed-negative", "seed-text", "days-nan", "days-zero", "overrides-list", "scenario-number",
-        "replications-zero", "metric-unknown", "structures-twice", "variable-typo"])
+        "replications-zero", "metric-unknown", "structures-twice", "variable-typo", "summary-only-text",
+        "record-events-none"])
 def test_bad_python_api_arguments(tmp_path, call, field):
     """The Python API checks its arguments as the CLI does: an InputError naming the argument."""
     sc = sim.load_scenario(_good(tmp_path))
