@@ -97,7 +97,7 @@ class Task:
     a window or halt, so not writing fifteen zeros per task is measurably faster."""
 
     at = 0  # index of the next route step
-    work_steps = coord_steps = handoffs = cross_body = approvals = 0
+    work_steps = coord_steps = internal_steps = handoffs = cross_body = approvals = 0
     visits = material_sets = trips = 0
     touch = halted = 0.0
     was_halted = False

@@ -18,7 +18,9 @@ The interface, all on the engine object a mechanism receives:
   ``head_job(task, step, hours)``, ``job_done(person, job)``, ``hand_back(job)``,
   ``to_leader(task, step)``, ``next_job(person)`` (a free person takes work), ``route_of(workflow)``,
   ``may_serve(person, function)``, ``untrained_speed`` (how fast someone works a function they have
-  no skill in; 0 = they may not), ``moved_speed()`` (the speed factor of staff a reform moved).
+  no skill in; 0 = they may not), ``moved_speed()`` (the speed factor of staff a reform moved),
+  ``span[section]`` (how many times its base time a manager's job there takes; 1 if unset) and
+  ``managed[section]`` (whether the section has a head or deputy to hand work out).
 * **hooks** any mechanism may join (called in the order the mechanisms were built):
   ``on_unstaffed(queue)`` (the last able person left a queue holding work), ``on_staffed(queue)``
   (someone able is back), ``on_halted(queue)`` (a job waits in a queue nobody able can serve),
@@ -117,6 +119,7 @@ class Engine(mesa.Model):
         self.untrained_speed = 0.0
         self.moved_speed = lambda: 1.0
         self.may_serve = lambda m, f: m.skills.get(f, 0) > 0
+        self.span, self.managed = {}, {}
         self.on_unstaffed, self.on_staffed, self.on_halted, self.on_idle, self.on_work, self.on_horizon = \
             [], [], [], [], [], []
         self.mechanisms = {cls.name: cls(self) for cls in mechanisms}

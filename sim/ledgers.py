@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-TASK_COLUMNS = ["task", "workflow", "arrival", "completion", "work_hours", "work_steps", "coordination_steps", "handoffs",
+TASK_COLUMNS = ["task", "workflow", "arrival", "completion", "work_hours", "work_steps", "coordination_steps",
+                "internal_steps", "handoffs",
                 "cross_body_handoffs", "approval_levels", "steps", "waiting_hours", "halted_hours", "halted",
                 "window_visits", "material_sets", "trips", "cycle_hours", "cycle_days"]
 STAFF_COLUMNS = ["staff", "name", "body", "section", "post", "busy_hours", "idle_hours", "absent_hours",
@@ -23,7 +24,7 @@ ABSENCE_COLUMNS = ["person", "kind", "start", "end"]
 
 METRICS = ("tasks_arrived", "tasks_completed", "tasks_unfinished", "share_unfinished", "mean_age_unfinished_days",
            "mean_cycle_hours", "median_cycle_hours", "p90_cycle_hours",
-           "mean_cycle_days", "steps_per_task", "work_steps_per_task", "coordination_steps_per_task",
+           "mean_cycle_days", "steps_per_task", "work_steps_per_task", "coordination_steps_per_task", "internal_steps_per_task",
            "handoffs_per_task", "cross_body_handoffs_per_task", "approval_levels_per_task", "mean_wait_hours",
            "mean_halted_hours", "halts_per_1000_staff_days", "share_tasks_halted", "util_mean", "util_cv",
            "util_gini", "idle_share", "overloaded_share", "window_visits_per_service",
@@ -36,11 +37,13 @@ OVERLOADED_ABOVE = 0.90  # utilisation above which a person counts as overloaded
 # What the run stores per finished task, in compact columns: the task ledger's other columns
 # (steps, waiting, cycle) are derived from these once, vectorised, when the frames are built.
 ROW = np.dtype([("task", "i4"), ("workflow", "i4"), ("arrival", "f8"), ("completion", "f8"), ("work_hours", "f8"),
-                ("work_steps", "i4"), ("coordination_steps", "i4"), ("handoffs", "i4"), ("cross_body_handoffs", "i4"),
+                ("work_steps", "i4"), ("coordination_steps", "i4"), ("internal_steps", "i4"), ("handoffs", "i4"),
+                ("cross_body_handoffs", "i4"),
                 ("approval_levels", "i4"), ("touch", "f8"), ("halted_hours", "f8"), ("halted", "?"),
                 ("window_visits", "i4"), ("material_sets", "i4"), ("trips", "i4")])
 CHUNK = 4096  # rows gathered as tuples (cheap to append) before they are packed into ROW's columns
-COUNTS = ("work_steps", "coordination_steps", "handoffs", "cross_body_handoffs", "approval_levels", "halted")
+COUNTS = ("work_steps", "coordination_steps", "internal_steps", "handoffs", "cross_body_handoffs", "approval_levels",
+          "halted")
 VISIT_COUNTS = ("window_visits", "material_sets", "trips")
 
 
@@ -48,7 +51,7 @@ class Ledgers:
     """Rows collected during the run, DataFrames once at the end.
 
     The task ledger is columnar: a finished task is one tuple appended (the cheapest thing Python
-    does), and every ``CHUNK`` tuples are packed into a numpy record array of ``ROW`` (81 bytes a
+    does), and every ``CHUNK`` tuples are packed into a numpy record array of ``ROW`` (85 bytes a
     task, where the tuples and their float objects took about 600). With ``summary_only`` no task
     row is kept: the summary's integer counts are running totals, and only three numbers a task
     after the warm-up stay (cycle, waiting and halted hours, 24 bytes: the median and 90th percentile
@@ -72,7 +75,7 @@ class Ledgers:
 
     def task(self, t, now):
         rows = self._rows
-        rows.append((t.number, t.wf, t.arrival, now, sum(t.hours), t.work_steps, t.coord_steps, t.handoffs,
+        rows.append((t.number, t.wf, t.arrival, now, sum(t.hours), t.work_steps, t.coord_steps, t.internal_steps, t.handoffs,
                      t.cross_body, t.approvals, t.touch, t.halted, t.was_halted, t.visits, t.material_sets, t.trips))
         if len(rows) == CHUNK:
             self._packed.append(np.array(rows, dtype=ROW))
@@ -90,6 +93,7 @@ class Ledgers:
         tot = self._totals
         tot["work_steps"] += t.work_steps
         tot["coordination_steps"] += t.coord_steps
+        tot["internal_steps"] += t.internal_steps
         tot["handoffs"] += t.handoffs
         tot["cross_body_handoffs"] += t.cross_body
         tot["approval_levels"] += t.approvals
@@ -118,7 +122,7 @@ class Ledgers:
         cycle = r["completion"] - r["arrival"]
         cols = {"task": r["task"].astype(np.int64), "workflow": pd.Categorical.from_codes(r["workflow"], categories=names),
                 "arrival": r["arrival"], "completion": r["completion"], "work_hours": r["work_hours"]}
-        for c in COUNTS[:5]:
+        for c in COUNTS[:6]:
             cols[c] = r[c].astype(np.int64)
         cols["steps"] = cols["work_steps"] + cols["coordination_steps"] + cols["approval_levels"]
         cols["waiting_hours"] = np.maximum(cycle - r["touch"], 0.0)
@@ -239,6 +243,7 @@ def summarise(done: TaskTotals, staff, halts, *, arrived, warmup, horizon, hpd, 
         if n else nan,
         "work_steps_per_task": per_task("work_steps"),
         "coordination_steps_per_task": per_task("coordination_steps"),
+        "internal_steps_per_task": per_task("internal_steps"),
         "handoffs_per_task": per_task("handoffs"),
         "cross_body_handoffs_per_task": per_task("cross_body_handoffs"),
         "approval_levels_per_task": per_task("approval_levels"),

@@ -13,9 +13,11 @@ from .mechanisms.absences import Absences
 from .mechanisms.approvals import Approvals
 from .mechanisms.dispatch import Dispatch
 from .mechanisms.halts import Halts
+from .mechanisms.internal_coordination import InternalCoordination
 from .mechanisms.learning import Learning
 from .mechanisms.lending import Lending
 from .mechanisms.routing import Handoff
+from .mechanisms.span import Span
 from .mechanisms.transition import Transition
 from .mechanisms.windows import Windows
 from .scenario import Scenario, load_scenario
@@ -23,8 +25,9 @@ from .scenario import Scenario, load_scenario
 # Absences first: their episodes are scheduled before anything else (ties at one instant go to the
 # earlier-scheduled event). Learning before Transition (the transition slows whatever speed the
 # skills give). Dispatch before Halts (hand-outs leave a head's queue before it counts as halted),
-# Halts before Lending (a halt is closed before the secondment ends).
-MECHANISMS = (Absences, Handoff, Approvals, Windows, Learning, Transition, Dispatch, Halts, Lending)
+# Halts before Lending (a halt is closed before the secondment ends). Span before Dispatch (dispatch reads
+# the span of control when it builds).
+MECHANISMS = (Absences, Handoff, InternalCoordination, Approvals, Windows, Learning, Transition, Span, Dispatch, Halts, Lending)
 
 
 class OfficeModel(Engine):

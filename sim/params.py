@@ -39,6 +39,7 @@ class AbsenceKind:
 ABSENCE_STARTS = ("mid_day", "whole_day")
 WORK_IN_HAND = ("hand_back", "finish_first")
 RATE_COUNTS = ("starts_while_present", "episodes_per_year")
+SPAN_FORMS = ("linear", "graicunas")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,19 @@ class AbsenceRule:
     start: str = "mid_day"
     work_in_hand: str = "hand_back"
     counts: str = "starts_while_present"
+
+
+@dataclass(frozen=True)
+class InternalCoordination:
+    """Work passed between the old desks inside a merged section (``sim.mechanisms.internal_coordination``)."""
+    # internal steps (a note and the colleague's confirmation) where a section line took three (seed 001's
+    # "三个环节"); assumption: one; 0 switches the rule off
+    steps: int = 1
+    hours: float = 0.25  # assumption: half of a section-line step (0.5 h in the seed scenarios)
+    # working days until the old desks know each other's work; assumption: about half a working year, the
+    # "过渡适应期" of seed 001 ("工作交接、分工协同上仍要……完善")
+    fade_days: float = 120.0
+    floor: float = 0.0  # share of internal steps still paid after fade_days; 1 = seed 001's "依然各自为战"
 
 
 @dataclass(frozen=True)
@@ -80,8 +94,19 @@ class Approval:
 
 @dataclass(frozen=True)
 class SizeCosts:
-    dispatch_hours: float = 0.0  # head time to hand out one work item in a one-person section
-    span_cost: float = 0.0  # relative extra dispatch/coordination time per extra section member
+    """What a section's size costs its managers (``sim.mechanisms.span``, ``sim.mechanisms.dispatch``)
+    and what its members can do of each other's work (``sim.mechanisms.learning``). The managers'
+    costs are on by default: a model that pools staff for free and charges their head nothing lets
+    large sections win by construction."""
+    # head time to hand out one work item (批办/派件) with nobody else to follow; assumption: three minutes
+    # to read an item and mark who does it, of the order of Mintzberg (1973), half of whose managers'
+    # activities lasted under nine minutes; 0 = work goes straight to the section's queue
+    dispatch_hours: float = 0.05
+    # extra share of a manager's job time per relationship followed (per person under them in the
+    # linear form); assumption: +5 % per person, so a head of 20 takes twice as long per item
+    span_cost: float = 0.05
+    span_form: str = "linear"  # linear: one relationship per person; graicunas: Graicunas' (1933) count
+    span_cap: float = 100.0  # graicunas form: relationships counted at most (R(5) = 100: Graicunas' limit of five)
     novice_proficiency: float = 0.0  # speed of a member on a section function they were not trained in (0 = may not)
     learning_rate: float = 0.0  # proficiency gained per hour of work on a function (一岗多能), towards 1
 
@@ -106,6 +131,7 @@ class Params:
     leader_absence: dict[str, AbsenceKind] = field(default_factory=dict)
     absence_rule: AbsenceRule = AbsenceRule()
     continuity: Continuity = Continuity()
+    internal_coordination: InternalCoordination = InternalCoordination()
     approval: Approval = Approval()
     size_costs: SizeCosts = SizeCosts()
     windows: Windows = Windows()

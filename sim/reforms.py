@@ -115,11 +115,14 @@ def _new_section_id(st: Structure, sid: str, arg: str, allowed=()) -> None:
 
 @reform
 def merge_sections(st: Structure, sections: TwoOrMore, into: Name, name: str = "", head: Name | None = None,
-                   kind: Literal[SECTION_KINDS] | None = None) -> None:  # type: ignore[valid-type]
+                   kind: Literal[SECTION_KINDS] | None = None,  # type: ignore[valid-type]
+                   former_heads: Literal["deputy", "staff"] = "deputy") -> None:
     """大科室: merge sections of one body into one; its head may deploy everyone in it.
 
-    The first section's head (or ``head``) heads the new section; the other heads become deputies.
-    Old names stay as nameplates (加挂牌子) so upper-level counterparts still find them."""
+    The first section's head (or ``head``) heads the new section; the other heads become deputies
+    who share the head's span of control (``former_heads: staff``: they become staff, and the head
+    alone answers for everyone). Old names stay as nameplates (加挂牌子) so upper-level counterparts
+    still find them."""
     found = []
     for s in sections:
         try:
@@ -138,12 +141,13 @@ def merge_sections(st: Structure, sections: TwoOrMore, into: Name, name: str = "
     for m in staff:
         m.transferred = True
         if m.post == "head" and m.id != head_id:
-            m.post = "deputy"
+            m.post = former_heads
         if m.id == head_id:
             m.post = "head"
     merged = Section(into, name or into, kind or found[0][1].kind,
                      [f for _, s in found for f in s.functions], staff,
-                     [n for _, s in found for n in [s.name, *s.nameplates] if n != (name or into)])
+                     [n for _, s in found for n in [s.name, *s.nameplates] if n != (name or into)],
+                     {f: s.origin(f) for _, s in found for f in s.functions})
     pos = body.sections.index(found[0][1])
     body.sections = [s for s in body.sections if s.id not in sections]
     body.sections.insert(min(pos, len(body.sections)), merged)
@@ -301,6 +305,9 @@ def move_functions(st: Structure, functions: Names, to: Name, body: Name | None 
             continue
         s.functions.remove(f)
         target.functions.append(f)
+        origin = s.origins.pop(f, s.id)
+        if origin != target.id:
+            target.origins[f] = origin
         if move_staff:
             for m in list(s.staff):
                 main = max(m.skills, key=m.skills.get) if m.skills else None

@@ -19,7 +19,7 @@ import pydantic
 from . import reforms as reform_lib
 from .calendar import WorkCalendar
 from .errors import InputError, short
-from .params import AbsenceKind, AbsenceRule, Approval, Continuity, Handoff, Params, Protocol, SizeCosts, Transition, Windows
+from .params import AbsenceKind, AbsenceRule, Approval, Continuity, Handoff, InternalCoordination, Params, Protocol, SizeCosts, Transition, Windows
 from .schema import (MAX_ABSENCES_PER_YEAR, MAX_EXPECTED_TASKS, MAX_HORIZON_DAYS, MAX_LOAD_FACTOR,  # noqa: F401 (the bounds)
                      MAX_PROTOCOL_STEPS, MAX_RATE_PER_DAY, MAX_STAFF, MIN_ABSENCE_DAYS, DerivedSpec, ScenarioFile,
                      input_error, to_dist)
@@ -353,7 +353,8 @@ def _params(file, spec) -> Params:
     handoff = Handoff(_protocol(h.section, d.section), _protocol(h.body, d.body)) if h else d
     blocks = {k: cls(**getattr(spec, k).model_dump()) for k, cls in (
         ("approval", Approval), ("size_costs", SizeCosts), ("windows", Windows), ("transition", Transition),
-        ("absence_rule", AbsenceRule), ("continuity", Continuity)) if getattr(spec, k) is not None}
+        ("absence_rule", AbsenceRule), ("continuity", Continuity), ("internal_coordination", InternalCoordination))
+        if getattr(spec, k) is not None}
     return Params(handoff=handoff, absence=_absences(file, spec.absence, "params.absence"),
                   leader_absence=_absences(file, spec.leader_absence, "params.leader_absence"), **blocks)
 

@@ -33,8 +33,8 @@ from . import reforms as reform_lib
 from .calendar import WorkCalendar
 from .distributions import KEYS, KINDS, MAX_CV, MAX_HOURS, MIN_CV, Dist
 from .errors import _ITEM, InputError, folder_name_problem, not_a_number, short
-from .params import (ABSENCE_STARTS, COORD_ROLES, RATE_COUNTS, WORK_IN_HAND, AbsenceKind, AbsenceRule, Approval,
-                     Continuity, Protocol, SizeCosts, Transition, Windows)
+from .params import (ABSENCE_STARTS, COORD_ROLES, RATE_COUNTS, SPAN_FORMS, WORK_IN_HAND, AbsenceKind, AbsenceRule, Approval,
+                     Continuity, InternalCoordination, Protocol, SizeCosts, Transition, Windows)
 from .structure import POSTS, SECTION_KINDS, Body, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
 
@@ -328,10 +328,12 @@ def block(cls, bounds=None, types=None):
 
 
 ApprovalSpec = block(Approval, {"session_hour": 24.0})
-SizeCostsSpec = block(SizeCosts, {"novice_proficiency": 5.0})
+SizeCostsSpec = block(SizeCosts, {"novice_proficiency": 5.0, "span_cap": 1e6}, types={"span_form": Literal[SPAN_FORMS]})
 WindowsSpec = block(Windows, {"incomplete_materials": 1.0})
 TransitionSpec = block(Transition, {"slowdown": 0.99})
 ContinuitySpec = block(Continuity, {"keep_next_step": 1.0})
+InternalCoordinationSpec = block(InternalCoordination, {"hours": MAX_HOURS, "floor": 1.0, "fade_days": MAX_HORIZON_DAYS},
+                                 types={"steps": whole("internal coordination steps", ge=0, le=MAX_PROTOCOL_STEPS)})
 AbsenceRuleSpec = block(AbsenceRule, types={"start": Literal[ABSENCE_STARTS], "work_in_hand": Literal[WORK_IN_HAND],
                                             "counts": Literal[RATE_COUNTS]})
 
@@ -361,6 +363,7 @@ class ParamsSpec(Shape):
     leader_absence: dict[Key, AbsenceKindSpec] | None = Field(None, description="leaders' absences by kind")
     absence_rule: AbsenceRuleSpec | None = None
     continuity: ContinuitySpec | None = None
+    internal_coordination: InternalCoordinationSpec | None = None
     approval: ApprovalSpec | None = None
     size_costs: SizeCostsSpec | None = None
     windows: WindowsSpec | None = None

@@ -12,7 +12,7 @@ import zlib
 
 import numpy as np
 
-STREAMS = ("arrivals", "work_sizes", "absences", "dispatch", "coordination", "continuity")
+STREAMS = ("arrivals", "work_sizes", "absences", "dispatch", "coordination", "continuity", "internal_coordination")
 
 
 def _seed_seq(seed: int, *key: int) -> np.random.SeedSequence:

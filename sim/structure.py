@@ -28,6 +28,11 @@ class Section:
     functions: list[str] = field(default_factory=list)
     staff: list[StaffMember] = field(default_factory=list)
     nameplates: list[str] = field(default_factory=list)  # 加挂牌子: old names kept for upper levels
+    origins: dict[str, str] = field(default_factory=dict)  # function -> the old section it came from (a merge keeps it)
+
+    def origin(self, function: str) -> str:
+        """The old section a function came from: itself unless a merge or a move brought it."""
+        return self.origins.get(function, self.id)
 
     @property
     def head(self) -> StaffMember | None:

@@ -101,10 +101,14 @@ def test_from_runs_reproduces_sim_compare(cmp):
 
 
 def test_compare_workflow_counts_three_fewer_steps(sc):
-    c = analysis.compare_workflow(sc, "budget_adjust", replications=2, days=DAYS)
+    """Three fewer once the old desks work as one (no internal coordination); fewer while they do not."""
+    one = sc.with_overrides({"params.internal_coordination.steps": 0})
+    c = analysis.compare_workflow(one, "budget_adjust", replications=2, days=DAYS)
     d = c.differences.set_index("metric")
     assert d.loc["coordination_steps", "mean_diff"] == pytest.approx(-3)
     assert d.loc["handoffs", "mean_diff"] == pytest.approx(-1)
+    apart = analysis.compare_workflow(sc, "budget_adjust", replications=2, days=DAYS).differences.set_index("metric")
+    assert -3 < apart.loc["coordination_steps", "mean_diff"] < -2
     with pytest.raises(KeyError):
         analysis.compare_workflow(sc, "no_such_workflow", replications=1, days=5)
 

@@ -21,15 +21,19 @@ def _run(key, scenario, structures, days, overrides=(), reps=2):
 
 
 def test_three_steps_come_from_the_handoff_protocol():
-    res = _run("huaibei", "huaibei_pilots", ("fragmented", "large"), 40)
+    one = [("params.internal_coordination.steps", 0)]  # the old desks work as one from the start
+    res = _run("huaibei", "huaibei_pilots", ("fragmented", "large"), 40, one)
     o = C.h_budget_steps(res, CFG)
     assert o.verdict == C.REPRODUCED and o.value == pytest.approx(3.0)
+    # while the old desks still pass work by an internal note, fewer than three are saved
+    apart = C.h_budget_steps(_run("huaibei", "huaibei_pilots", ("fragmented", "large"), 40), CFG)
+    assert 2.0 <= apart.value < 3.0
     # no coordination protocol across the section line: merging removes nothing
-    res0 = _run("huaibei", "huaibei_pilots", ("fragmented", "large"), 40, [("params.handoff.section.steps", 0)])
+    res0 = _run("huaibei", "huaibei_pilots", ("fragmented", "large"), 40, [("params.handoff.section.steps", 0), *one])
     o0 = C.h_budget_steps(res0, CFG)
     assert o0.value == pytest.approx(0.0) and o0.verdict.startswith(C.NOT)
     # a five-step protocol: five removed, and the claim of three is not reproduced
-    res5 = _run("huaibei", "huaibei_pilots", ("fragmented", "large"), 40, [("params.handoff.section.steps", 5)])
+    res5 = _run("huaibei", "huaibei_pilots", ("fragmented", "large"), 40, [("params.handoff.section.steps", 5), *one])
     assert C.h_budget_steps(res5, CFG).value == pytest.approx(5.0)
 
 

@@ -72,8 +72,9 @@ def test_common_random_numbers_across_structures(bureau):
 
 def test_merge_removes_the_crossing_and_its_steps(bureau):
     """行政科 + 政法科 merged: the budget adjustment no longer crosses a section line (3 steps fewer)."""
-    a = sim.run(bureau, structure="fragmented", seed=2, days=DAYS).tasks
-    b = sim.run(bureau, structure="merged", seed=2, days=DAYS).tasks
+    one = bureau.with_overrides({"params.internal_coordination.steps": 0})  # the old desks work as one at once
+    a = sim.run(one, structure="fragmented", seed=2, days=DAYS).tasks
+    b = sim.run(one, structure="merged", seed=2, days=DAYS).tasks
     adj_a = a[a.workflow == "budget_adjust"]
     adj_b = b[b.workflow == "budget_adjust"]
     assert (adj_a["handoffs"] == 1).all() and (adj_a["coordination_steps"] == 3).all()
@@ -144,8 +145,11 @@ def test_one_person_section_halts_and_merged_section_does_not(bureau):
 
 
 def test_span_of_control_cost_can_make_the_large_section_worse(bureau):
-    """With a heavy enough head cost, the large section comes out worse: the mechanism can say no."""
-    costly = bureau.with_overrides({"params.size_costs.dispatch_hours": 0.6, "params.size_costs.span_cost": 0.3})
+    """With a heavy enough head cost and former heads made staff (one head answers for the whole
+    large section), the large section comes out worse: the mechanism can say no."""
+    costly = bureau.with_overrides({"params.size_costs.dispatch_hours": 0.6, "params.size_costs.span_cost": 0.3,
+                                    **{f"structures.merged.reforms.{i}.merge_sections.former_heads": "staff"
+                                       for i in range(4)}})
     frag = sim.run(costly, structure="fragmented", seed=1, days=120).summary["mean_cycle_hours"]
     merged = sim.run(costly, structure="merged", seed=1, days=120).summary["mean_cycle_hours"]
     assert merged > frag

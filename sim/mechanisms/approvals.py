@@ -2,7 +2,7 @@
 
 * **Who signs.** An ``approve: level`` step resolves to a person: ``section_head`` is the head of the
   section that did the last work step (a priority job in the head's queue, ``head_item_hours``,
-  scaled by the span of control in ``sim.mechanisms.dispatch``); other levels are the body's leaders
+  scaled by the span of control in ``sim.mechanisms.span``); other levels are the body's leaders
   or leaders above bodies. Consecutive levels held by one person collapse into one sign-off; a leader
   who heads a body concurrently (兼任) with ``direct_handling`` removes the levels below them
   (seed 005: the road project's "two fewer management levels").

@@ -2,13 +2,15 @@
 
 The rule, in the order it acts:
 
-* **Through the head's hands.** With ``size_costs.dispatch_hours`` > 0, work for a section of more
-  than one person first waits in the head's queue as a short hand-out job; a head breaks off their
-  own casework for it (the casework resumes afterwards). With every head away, hand-outs go straight
-  to the section: staff know their own work; only sign-offs wait for a head.
-* **Span of control.** A head's hand-out, sign-off and handoff jobs take ``1 + span_cost x (size - 1)``
-  times as long: each extra person under a head is more to follow (Graicunas 1933 counts the
-  relations, this is the linear first term; the default 0 is the first version's assumption).
+* **Through the head's hands.** With ``size_costs.dispatch_hours`` > 0, work for a section with a
+  head or deputy and more than one member first waits in the head's queue as a short hand-out job
+  (批办); a head breaks off their own casework for it (the casework resumes afterwards), and a head
+  who finishes a hand-out or sign-off takes the next one waiting before anything else, so hand-outs
+  do not queue behind the head's own casework. With every head away, hand-outs go straight to the
+  section: staff know their own work; only sign-offs wait for a head. A section with no head or
+  deputy hands out nothing: its members take work themselves.
+* **Span of control.** A manager's hand-out, sign-off and handoff jobs take ``e.span[section]``
+  times as long (``sim.mechanisms.span``).
 * **Who takes a job.** A job joining a queue goes to an idle present member able to serve it, drawn
   at random (the ``dispatch`` stream) if several, else to an idle helper (``sim.mechanisms.lending``);
   otherwise it waits. A free person takes the oldest waiting job they may do, their head's queue
@@ -36,9 +38,7 @@ class Dispatch(Mechanism):
 
     def __init__(self, e):
         self.e = e
-        sc = e.params.size_costs
-        self.dispatch_hours = sc.dispatch_hours
-        self.span_cost = sc.span_cost
+        self.dispatch_hours = e.params.size_costs.dispatch_hours
         self.keep = e.params.continuity.keep_next_step
         self.always_keep = self.keep >= 1.0
         self.rng = e.stream("dispatch")
@@ -51,10 +51,11 @@ class Dispatch(Mechanism):
     def build(self):
         """Per (section, function): its queue, its head's queue and the head's time to hand one item out."""
         e, d = self.e, self.dispatch_hours
-        self.span = {sid: 1.0 + self.span_cost * max(info["size"] - 1, 0) for sid, info in e.section_info.items()}
+        self.span = {sid: e.span.get(sid, 1.0) for sid in e.section_info}
         self.head_queue = {sid: info["queues"][HEAD] for sid, info in e.section_info.items()}
         self.targets = {
-            (sid, f): (q, info["queues"][HEAD], d * self.span[sid] if d > 0 and info["size"] > 1 else 0.0)
+            (sid, f): (q, info["queues"][HEAD],
+                       d * self.span[sid] if d > 0 and info["size"] > 1 and e.managed.get(sid) else 0.0)
             for sid, info in e.section_info.items() for f, q in info["queues"].items() if f not in (HEAD, COORD)}
 
     # ---- work joins a queue -----------------------------------------------------------------------
@@ -89,15 +90,21 @@ class Dispatch(Mechanism):
         if who is not None:
             e.start(who, job)
             return
-        if q.function == HEAD:  # a head breaks off their own casework to hand out or sign
-            for m in q.primary:
-                if m.present and m.job.queue.function != HEAD:
-                    e.suspend(m)
-                    e.start(m, job)
-                    return
+        if q.function is HEAD and self.break_off(q, job):
+            return
         e.backlog += 1
         if q.wait(job, e.now):
             e.halted(q)
+
+    def break_off(self, q, job) -> bool:
+        """A manager on casework breaks it off to hand out or sign ``job`` (True if one did)."""
+        e = self.e
+        for m in q.primary:
+            if m.present and m.job.queue.function is not HEAD:
+                e.suspend(m)
+                e.start(m, job)
+                return True
+        return False
 
     def idle(self, people, index=None):
         """An idle present person from ``people``, drawn at random (dispatch stream) if several; with
@@ -122,9 +129,14 @@ class Dispatch(Mechanism):
 
     # ---- a person is free ---------------------------------------------------------------------------
     def job_done(self, m, job):
-        """Back to casework a head broke off (before anything new), pass the task on, take more work."""
+        """More management work waiting first (a head carries on handing out and signing), else back to
+        casework a head broke off; then pass the task on and take more work."""
         e = self.e
-        if m.suspended:
+        own = m.own_queues
+        if own and own[0].function is HEAD and own[0].jobs and m.present:  # a manager's own queue comes first
+            e.backlog -= 1
+            e.start(m, own[0].take(e.now))
+        elif m.suspended:
             e.start(m, m.suspended.pop())
         if job.then is not None:
             self.enqueue(*job.then)
@@ -191,7 +203,7 @@ class Dispatch(Mechanism):
         who = self.idle(q.primary, q.idle_primary) or self.idle(q.helpers, q.idle_helpers)
         if who is not None:
             e.start(who, job)
-        else:
+        elif not (q.function is HEAD and self.break_off(q, job)):
             e.backlog += 1
             if q.wait(job, e.now, front=True):
                 e.halted(q)

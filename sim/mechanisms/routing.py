@@ -4,7 +4,7 @@ A route crosses a section line when consecutive work steps belong to different s
 the coordination protocol there (``params.handoff.section``: N steps, 环节, each work waiting in a
 role's queue: sender, receiving head, receiver); crossing a body line pays the heavier one
 (``params.handoff.body``: leaders' joint sign-off, a formal letter in the mail). Inside a section a
-task crosses nothing. Consecutive visits to windows are one counter, not a handoff (see
+task crosses nothing, except the old desks of a merged one (``sim.mechanisms.internal_coordination``). Consecutive visits to windows are one counter, not a handoff (see
 ``sim.mechanisms.windows``). Approval steps resolve to people (``sim.mechanisms.approvals``). The
 route is structural: compiled once per workflow and structure; only the hours differ between tasks.
 The defaults (3 steps of half an hour in a section, 5 with an 8-hour letter between bodies) are the
@@ -70,6 +70,7 @@ def compile_route(st: Structure, wf: Workflow, params: Params, owners: dict | No
     last_body: str | None = None
     last_was_visit = False
     last_window = None
+    last_function = None
     approvals: list[tuple[str, RouteStep]] = []
     base = 0
 
@@ -96,6 +97,10 @@ def compile_route(st: Structure, wf: Workflow, params: Params, owners: dict | No
             label = "handoff_body" if cross else "handoff"
             route.extend(_protocol_steps(st, proto, last_sec, last_body, sec, body_id, cross, label))
             route.append(RouteStep("cross", sec.id, name="cross_body" if cross else "cross_section", cross_body=cross))
+        elif (last_sec is not None and sec.id == last_sec.id and not (is_visit and last_was_visit)
+              and sec.origin(step.function) != sec.origin(last_function)):
+            route.extend(RouteStep("internal", sec.id, name=f"internal:{i + 1}")
+                         for i in range(params.internal_coordination.steps))
         if is_visit:
             w = st.window_of(body_id, step.function)
             wid = w.id if w else f"window:{sec.id}"
@@ -107,7 +112,7 @@ def compile_route(st: Structure, wf: Workflow, params: Params, owners: dict | No
             route.append(RouteStep("work", sec.id, step.function, base=base, name=step.name or f"work:{step.function}"))
             last_window = None
         base += 1
-        last_sec, last_body, last_was_visit = sec, body_id, is_visit
+        last_sec, last_body, last_was_visit, last_function = sec, body_id, is_visit, step.function
     flush()
     return route
 
