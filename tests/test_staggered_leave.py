@@ -132,3 +132,21 @@ def test_bad_leave_policy(tmp_path, capsys, value, field, reason):
     line = _one_line(capsys)
     assert line.startswith(f"error: {f}: ") and field in line and reason in line, line
     assert "Input should" not in line
+
+
+def test_the_apps_live_absences_follow_the_policy(bureau):
+    """Read during the run (analysis.app.Tracker), a waiting episode is not time away and a taken
+    one counts where it was taken: at the end the live absent hours are the staff ledger's."""
+    from analysis.app import Tracker
+    sc = bureau.with_overrides({**STAGGER, "warmup_days": 0})
+    m = sim.OfficeModel(scenario=sc, structure="fragmented", seed=2)
+    tracker = Tracker(m)
+    pending_seen = False
+    while m.running:
+        m.step()
+        pending_seen |= any(s == e < m.now for _, _, s, e in m.ledgers.absences)
+        tracker.utilisation()
+    res = m.finish()
+    assert pending_seen and (res.absences["deferred_hours"] > 0).any()
+    live = tracker._absent_hours(m.horizon)
+    assert live == pytest.approx(res.staff["absent_hours"].to_numpy())

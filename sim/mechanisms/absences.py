@@ -1,8 +1,8 @@
 """Absences: who is away when, and what happens to the work they hold.
 
 Each person's absences are drawn from their own stream keyed by their id, so every structure sees
-the same people away at the same times (common random numbers), and are written to the absence
-ledger as drawn; only each person's next leave or return waits in the event heap
+the same people away at the same times (common random numbers) unless a leave policy moves some
+(below), and are written to the absence ledger as drawn (a moved one as taken); only each person's next leave or return waits in the event heap
 (``Engine.schedule_series``). The rule is named in ``params.absence_rule`` (``sim.params.AbsenceRule``):
 
 * ``start: mid_day`` (default) — alternating present / away episodes: an episode starts at any
@@ -32,7 +32,7 @@ Leaders are away by ``params.leader_absence`` under the same rule; an absent lea
 kinds whose staff episodes start through ``on_due`` (empty, the default: every episode is scheduled
 as drawn, exactly the first version's events). A due episode is an ``Episode``; the policy calls
 ``take(episode)`` when it lets it start, which leaves now, returns after the drawn length and
-writes the taken times to the ledger. Only an episode that is a whole absence of its own (a
+writes the taken times to the ledger, or ``postpone(episode, t)`` to be asked again at ``t``. Only an episode that is a whole absence of its own (a
 whole-day run of one episode) goes through ``on_due``; ``Episode.until`` is the person's next drawn
 start, which a taken episode must end before (so the person's later episodes stay as drawn).
 """
@@ -206,6 +206,14 @@ class Absences(Mechanism):
             if run_start is None:
                 run_start = d
             d += n
+
+    def postpone(self, ep: Episode, t: float):
+        """Look at ``ep`` again at ``t`` through ``on_due`` (the leave-policy interface); until it is
+        taken its ledger row shows no time away, so a reader during the run sees the person present."""
+        e = self.e
+        if e.now == ep.requested:
+            e.ledgers.absences[ep.row] = (ep.person.sid, ep.kind, ep.requested, ep.requested)
+        e.schedule(t, self.on_due, ep)
 
     def take(self, ep: Episode):
         """Start ``ep`` now (the leave-policy interface): away for its drawn length, the ledger row

@@ -19,7 +19,7 @@ Common random numbers: the requests are the absence mechanism's own draws, the s
 structure; the policy only decides when each is taken, and the absence ledger shows both
 (``requested_start``, ``deferred_hours``). Policy ``none`` joins nothing: runs are exactly the
 first version's. It acts through the absence mechanism's leave-policy interface
-(``sim.mechanisms.absences``: ``deferrable``, ``on_due``, ``take``).
+(``sim.mechanisms.absences``: ``deferrable``, ``on_due``, ``take``, ``postpone``).
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class StaggeredLeave(Mechanism):
         self.kinds = frozenset(p.deferrable)
         self.cap = p.max_defer_days * e.hpd
         self.any_queue = p.scope == "any"
-        self.take = None
+        self.take = self.postpone = None
 
     def build(self):
         absences = self.e.mechanisms.get("absences")
@@ -46,7 +46,7 @@ class StaggeredLeave(Mechanism):
             return
         absences.deferrable = self.kinds
         absences.on_due = self.due
-        self.take = absences.take
+        self.take, self.postpone = absences.take, absences.postpone
         self.e.ledgers.requested = {}
 
     def due(self, ep):
@@ -60,7 +60,7 @@ class StaggeredLeave(Mechanism):
             t = day * e.hpd
             if day < e.days and t - ep.requested <= self.cap and t + ep.hours < ep.until:
                 ep.check = day + 1
-                e.schedule(t, self.due, ep)
+                self.postpone(ep, t)
                 return
         self.take(ep)
 
