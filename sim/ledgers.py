@@ -170,8 +170,8 @@ class Ledgers:
             requested = absences["start"].to_numpy().copy()
             for row, t in self.requested.items():
                 requested[row] = t
-            absences["requested_start"] = requested
-            absences["deferred_hours"] = absences["start"].to_numpy() - requested
+            absences[DEFERRAL_COLUMNS[0]] = requested
+            absences[DEFERRAL_COLUMNS[1]] = absences["start"].to_numpy() - requested
         absences = absences.sort_values(["person", "start"], ignore_index=True)
         arrived = sum(1 for t in model._arr_t[: model._arr_i] if t >= model.warmup)
         summary = summarise(self.totals(None if self.summary_only else tasks), staff, halts, arrived=arrived,

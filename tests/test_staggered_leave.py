@@ -60,14 +60,18 @@ def test_requests_are_the_same_draws_under_every_structure(bureau):
     assert ((a["deferred_hours"] > 0) | (b["deferred_hours"] > 0))[differ].all()
 
 
-@pytest.mark.parametrize("rule", [{}, {"params.absence_rule.start": "whole_day"},
-                                  {"params.absence_rule.work_in_hand": "finish_first"}], ids=["mid_day", "whole_day", "finish_first"])
+RULES = {"mid_day": {}, "whole_day": {"params.absence_rule.start": "whole_day"},
+         "finish_first": {"params.absence_rule.work_in_hand": "finish_first"}}
+
+
+@pytest.mark.parametrize("rule", RULES.values(), ids=RULES.keys())
 @pytest.mark.parametrize("structure", ["fragmented", "merged"])
 def test_deferral_stays_within_its_limits(bureau, rule, structure):
     """At most max_defer_days, to a working day's start, before the person's next request, with its
     drawn length; trips and meetings never wait; every engine invariant still holds."""
     cap = 2.0
-    sc = bureau.with_overrides({**rule, **STAGGER, "params.leave_policy.max_defer_days": cap, "params.leave_policy.scope": "any"})
+    sc = bureau.with_overrides({**rule, **STAGGER, "params.leave_policy.max_defer_days": cap,
+                                "params.leave_policy.scope": "any"})
     m = sim.OfficeModel(scenario=sc, structure=structure, seed=4)
     m.run()
     # every engine invariant: no overlapping absences, nobody works while away, absent hours = the ledger's
@@ -82,7 +86,8 @@ def test_deferral_stays_within_its_limits(bureau, rule, structure):
     both = ab.merge(off, left_on=["person", "requested_start"], right_on=["person", "start"], suffixes=("", "_off"))
     assert len(both) == len(ab) == len(off) and (both["kind"] == both["kind_off"]).all()
     whole = (both["end"] < m.horizon) & (both["end_off"] < m.horizon)
-    assert (both["end"] - both["start"])[whole].to_numpy() == pytest.approx((both["end_off"] - both["start_off"])[whole].to_numpy())
+    taken, drawn = (both["end"] - both["start"])[whole], (both["end_off"] - both["start_off"])[whole]
+    assert taken.to_numpy() == pytest.approx(drawn.to_numpy())
     for _, g in ab.groupby("person"):
         ends, later = g["end"].to_numpy()[:-1], g["requested_start"].to_numpy()[1:]
         moved = g["deferred_hours"].to_numpy()[:-1] > 0

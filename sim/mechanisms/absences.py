@@ -2,8 +2,9 @@
 
 Each person's absences are drawn from their own stream keyed by their id, so every structure sees
 the same people away at the same times (common random numbers) unless a leave policy moves some
-(below), and are written to the absence ledger as drawn (a moved one as taken); only each person's next leave or return waits in the event heap
-(``Engine.schedule_series``). The rule is named in ``params.absence_rule`` (``sim.params.AbsenceRule``):
+(below), and are written to the absence ledger as drawn (a moved one as taken); only each person's
+next leave or return waits in the event heap (``Engine.schedule_series``). The rule is named in
+``params.absence_rule`` (``sim.params.AbsenceRule``):
 
 * ``start: mid_day`` (default) — alternating present / away episodes: an episode starts at any
   hour, after an exponential time present, and lasts the drawn number of working days (trips,
@@ -31,10 +32,11 @@ Leaders are away by ``params.leader_absence`` under the same rule; an absent lea
 **The leave-policy interface** (``sim.mechanisms.staggered_leave`` fills it). ``deferrable``: the
 kinds whose staff episodes start through ``on_due`` (empty, the default: every episode is scheduled
 as drawn, exactly the first version's events). A due episode is an ``Episode``; the policy calls
-``take(episode)`` when it lets it start, which leaves now, returns after the drawn length and
-writes the taken times to the ledger, or ``postpone(episode, t)`` to be asked again at ``t``. Only an episode that is a whole absence of its own (a
-whole-day run of one episode) goes through ``on_due``; ``Episode.until`` is the person's next drawn
-start, which a taken episode must end before (so the person's later episodes stay as drawn).
+``take(episode)`` to let it start now (away for the drawn length, the taken times written to the
+ledger) or ``postpone(episode, t)`` to be asked again at ``t``. Only an episode that is a whole
+absence of its own (under ``whole_day``, a run of one episode) goes through ``on_due``;
+``Episode.until`` is the person's next drawn start, which a taken episode must end before (so the
+person's later episodes stay as drawn).
 """
 from __future__ import annotations
 
@@ -187,9 +189,8 @@ class Absences(Mechanism):
             gap = int(math.log(1.0 - rnd.random()) / log_stay) if log_stay is not None else 0
             if run_start is not None and (gap > 0 or d >= e.days):
                 if len(run) == 1 and run[0][0] in gated:
-                    kind, row = run[0]
-                    events.append((run_start * e.hpd, self.on_due,
-                                   Episode(person, kind, run_start * e.hpd, (d - run_start) * e.hpd, (d + gap) * e.hpd, row)))
+                    (kind, row), start = run[0], run_start * e.hpd
+                    events.append((start, self.on_due, Episode(person, kind, start, d * e.hpd - start, (d + gap) * e.hpd, row)))
                 else:
                     events += ((run_start * e.hpd, self.leave, person), (d * e.hpd, self.back, person))
                 run_start = None
