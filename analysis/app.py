@@ -299,14 +299,19 @@ class Tracker:
         self.index = {s.sid: i for i, s in enumerate(model.staff)}
         self.busy = np.zeros(len(model.staff))
         self._events = 0
-        rows = [(self.index[p], s, e) for p, _, s, e in model.ledgers.absences if p in self.index]
-        self._ab = np.array(rows, dtype=float).reshape(-1, 3)
+        self._ab = self._absences()
         self._done = 0
         self._completion: list[float] = []
         self._cycle: list[float] = []
         self._sum = {"cycle": 0.0, "steps": 0.0, "handoffs": 0.0}
 
+    def _absences(self) -> np.ndarray:
+        rows = [(self.index[p], s, e) for p, _, s, e in self.m.ledgers.absences if p in self.index]
+        return np.array(rows, dtype=float).reshape(-1, 3)
+
     def _absent_hours(self, now: float) -> np.ndarray:
+        if self.m.ledgers.requested is not None:  # a leave policy moves episodes as the run goes
+            self._ab = self._absences()
         if not len(self._ab):
             return np.zeros(len(self.busy))
         who, start, end = self._ab[:, 0].astype(int), self._ab[:, 1], self._ab[:, 2]

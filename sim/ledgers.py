@@ -21,6 +21,7 @@ HALT_COLUMNS = ["section", "function", "start", "end", "duration", "tasks_blocke
 EVENT_COLUMNS = ["case", "activity", "resource", "section", "start", "end"]
 SERIES_COLUMNS = ["day", "wip", "backlog"]
 ABSENCE_COLUMNS = ["person", "kind", "start", "end"]
+DEFERRAL_COLUMNS = ["requested_start", "deferred_hours"]  # under a leave policy (``Ledgers.requested``)
 
 METRICS = ("tasks_arrived", "tasks_completed", "tasks_unfinished", "share_unfinished", "mean_age_unfinished_days",
            "mean_cycle_hours", "median_cycle_hours", "p90_cycle_hours",
@@ -65,7 +66,10 @@ class Ledgers:
         self._packed: list[np.ndarray] = []
         self.halts: list[tuple] = []
         self.series: list[tuple] = []
-        self.absences: list[tuple] = []
+        self.absences: list[tuple] = []  # (person, kind, start, end) as taken
+        # requested start by row of ``absences`` for the episodes a leave policy deferred; None when no
+        # policy may defer (the frame then has the first version's four columns, pinned by its digests)
+        self.requested: dict[int, float] | None = None
         self.events: list[tuple] | None = [] if record_events and not summary_only else None
         if summary_only:
             self.task = self._count
@@ -165,7 +169,14 @@ class Ledgers:
         halts = pd.DataFrame(self.halts, columns=HALT_COLUMNS)
         series = pd.DataFrame(self.series, columns=SERIES_COLUMNS)
         events = pd.DataFrame(self.events or [], columns=EVENT_COLUMNS)
-        absences = pd.DataFrame(self.absences, columns=ABSENCE_COLUMNS).sort_values(["person", "start"], ignore_index=True)
+        absences = pd.DataFrame(self.absences, columns=ABSENCE_COLUMNS)
+        if self.requested is not None:
+            requested = absences["start"].to_numpy().copy()
+            for row, t in self.requested.items():
+                requested[row] = t
+            absences[DEFERRAL_COLUMNS[0]] = requested
+            absences[DEFERRAL_COLUMNS[1]] = absences["start"].to_numpy() - requested
+        absences = absences.sort_values(["person", "start"], ignore_index=True)
         arrived = sum(1 for t in model._arr_t[: model._arr_i] if t >= model.warmup)
         summary = summarise(self.totals(None if self.summary_only else tasks), staff, halts, arrived=arrived,
                             warmup=model.warmup, horizon=model.horizon, hpd=model.hpd, unfinished_ages=unfinished_ages)

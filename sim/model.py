@@ -18,16 +18,19 @@ from .mechanisms.learning import Learning
 from .mechanisms.lending import Lending
 from .mechanisms.routing import Handoff
 from .mechanisms.span import Span
+from .mechanisms.staggered_leave import StaggeredLeave
 from .mechanisms.transition import Transition
 from .mechanisms.windows import Windows
 from .scenario import Scenario, load_scenario
 
 # Absences first: their episodes are scheduled before anything else (ties at one instant go to the
-# earlier-scheduled event). Learning before Transition (the transition slows whatever speed the
+# earlier-scheduled event); the leave policy beside them (it fills their interface before they start).
+# Learning before Transition (the transition slows whatever speed the
 # skills give). Dispatch before Halts (hand-outs leave a head's queue before it counts as halted),
 # Halts before Lending (a halt is closed before the secondment ends). Span before Dispatch (dispatch reads
 # the span of control when it builds).
-MECHANISMS = (Absences, Handoff, InternalCoordination, Approvals, Windows, Learning, Transition, Span, Dispatch, Halts, Lending)
+MECHANISMS = (Absences, StaggeredLeave, Handoff, InternalCoordination, Approvals, Windows, Learning, Transition, Span,
+              Dispatch, Halts, Lending)
 
 
 class OfficeModel(Engine):

@@ -60,6 +60,33 @@ class AbsenceRule:
     counts: str = "starts_while_present"
 
 
+LEAVE_POLICIES = ("none", "stagger")
+LEAVE_SCOPES = ("covered", "any")
+
+
+@dataclass(frozen=True)
+class LeavePolicy:
+    """When a person's own absences are taken (``sim.mechanisms.staggered_leave``): under ``stagger`` a
+    ``deferrable`` episode due while its person is the last one present able to serve a queue holding
+    work waits for a later working day's start, at most ``max_defer_days``; other kinds start as
+    drawn. The requests are the same draws under every structure; only when they are taken differs.
+    Seed 003 (Licheng): "联合值班 ... 实现干部队伍错峰休息" (joint duty ... staggered rest)."""
+    # assumption: "none" (every episode starts as drawn) keeps the first version's runs and claims;
+    # "stagger" is the Licheng combos' rule (seed 003: 错峰休息)
+    policy: str = "none"
+    # kinds of params.absence that may wait (checked under stagger). Default from the issue: leave and
+    # training are booked and can move; business trips, meetings and sick leave are set by others
+    deferrable: tuple[str, ...] = ("leave", "training")
+    # working days a leave may wait at most. Assumption: one working week, longer than the colleague
+    # absences that make someone the last one present (trips 2 days, training 4 on average), short
+    # enough that leave booked for a purpose still happens about when asked
+    max_defer_days: float = 5.0
+    # whose absence counts as needed: "covered" only for queues someone else may also serve (the issue:
+    # "in a large section or a combo"; staggering needs a colleague to stagger with, a sole holder's
+    # leave would only move the halt); "any" also for queues only this person serves
+    scope: str = "covered"
+
+
 @dataclass(frozen=True)
 class InternalCoordination:
     """Work passed between the old desks inside a merged section (``sim.mechanisms.internal_coordination``)."""
@@ -130,6 +157,7 @@ class Params:
     absence: dict[str, AbsenceKind] = field(default_factory=dict)
     leader_absence: dict[str, AbsenceKind] = field(default_factory=dict)
     absence_rule: AbsenceRule = AbsenceRule()
+    leave_policy: LeavePolicy = LeavePolicy()
     continuity: Continuity = Continuity()
     internal_coordination: InternalCoordination = InternalCoordination()
     approval: Approval = Approval()

@@ -19,7 +19,8 @@ import pydantic
 from . import reforms as reform_lib
 from .calendar import WorkCalendar
 from .errors import InputError, short
-from .params import AbsenceKind, AbsenceRule, Approval, Continuity, Handoff, InternalCoordination, Params, Protocol, SizeCosts, Transition, Windows
+from .params import (AbsenceKind, AbsenceRule, Approval, Continuity, Handoff, InternalCoordination, LeavePolicy, Params,
+                     Protocol, SizeCosts, Transition, Windows)
 from .schema import (MAX_ABSENCES_PER_YEAR, MAX_EXPECTED_TASKS, MAX_HORIZON_DAYS, MAX_LOAD_FACTOR,  # noqa: F401 (the bounds)
                      MAX_PROTOCOL_STEPS, MAX_RATE_PER_DAY, MAX_STAFF, MIN_ABSENCE_DAYS, DerivedSpec, ScenarioFile,
                      input_error, to_dist)
@@ -355,8 +356,22 @@ def _params(file, spec) -> Params:
         ("approval", Approval), ("size_costs", SizeCosts), ("windows", Windows), ("transition", Transition),
         ("absence_rule", AbsenceRule), ("continuity", Continuity), ("internal_coordination", InternalCoordination))
         if getattr(spec, k) is not None}
-    return Params(handoff=handoff, absence=_absences(file, spec.absence, "params.absence"),
+    absence = _absences(file, spec.absence, "params.absence")
+    if spec.leave_policy is not None:
+        blocks["leave_policy"] = _leave_policy(file, spec.leave_policy, absence)
+    return Params(handoff=handoff, absence=absence,
                   leader_absence=_absences(file, spec.leader_absence, "params.leader_absence"), **blocks)
+
+
+def _leave_policy(file, spec, absence) -> LeavePolicy:
+    """The deferrable kinds are kinds of ``params.absence``; they are read (and so checked) under ``stagger``."""
+    policy = LeavePolicy(**spec.model_dump())
+    if policy.policy != "none":
+        for i, kind in enumerate(policy.deferrable):
+            if kind not in absence:
+                raise InputError(file, f"params.leave_policy.deferrable.{i}",
+                                 f"unknown absence kind {short(kind)} (params.absence has: {', '.join(absence) or 'none'})")
+    return policy
 
 
 def _protocol(spec, default: Protocol) -> Protocol:

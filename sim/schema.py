@@ -33,8 +33,9 @@ from . import reforms as reform_lib
 from .calendar import WorkCalendar
 from .distributions import KEYS, KINDS, MAX_CV, MAX_HOURS, MIN_CV, Dist
 from .errors import _ITEM, InputError, folder_name_problem, not_a_number, short
-from .params import (ABSENCE_STARTS, COORD_ROLES, RATE_COUNTS, SPAN_FORMS, WORK_IN_HAND, AbsenceKind, AbsenceRule, Approval,
-                     Continuity, InternalCoordination, Protocol, SizeCosts, Transition, Windows)
+from .params import (ABSENCE_STARTS, COORD_ROLES, LEAVE_POLICIES, LEAVE_SCOPES, RATE_COUNTS, SPAN_FORMS, WORK_IN_HAND,
+                     AbsenceKind, AbsenceRule, Approval, Continuity, InternalCoordination, LeavePolicy, Protocol, SizeCosts,
+                     Transition, Windows)
 from .structure import POSTS, SECTION_KINDS, Body, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
 
@@ -336,6 +337,8 @@ InternalCoordinationSpec = block(InternalCoordination, {"hours": MAX_HOURS, "flo
                                  types={"steps": whole("internal coordination steps", ge=0, le=MAX_PROTOCOL_STEPS)})
 AbsenceRuleSpec = block(AbsenceRule, types={"start": Literal[ABSENCE_STARTS], "work_in_hand": Literal[WORK_IN_HAND],
                                             "counts": Literal[RATE_COUNTS]})
+LeavePolicySpec = block(LeavePolicy, {"max_defer_days": MAX_HORIZON_DAYS},
+                        types={"policy": Literal[LEAVE_POLICIES], "scope": Literal[LEAVE_SCOPES], "deferrable": tuple[Name, ...]})
 
 
 class ProtocolSpec(Shape):
@@ -362,6 +365,7 @@ class ParamsSpec(Shape):
     absence: dict[Key, AbsenceKindSpec] | None = Field(None, description="staff absences by kind")
     leader_absence: dict[Key, AbsenceKindSpec] | None = Field(None, description="leaders' absences by kind")
     absence_rule: AbsenceRuleSpec | None = None
+    leave_policy: LeavePolicySpec | None = None
     continuity: ContinuitySpec | None = None
     internal_coordination: InternalCoordinationSpec | None = None
     approval: ApprovalSpec | None = None
@@ -414,7 +418,7 @@ def reason(err: dict, path: list) -> str:
         return "required field is missing"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"expected a mapping, got {type(v).__name__}"
-    if kind == "list_type":
+    if kind in ("list_type", "tuple_type"):
         return f"expected a list, got {type(v).__name__}"
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", ctx["expected"])

@@ -1,9 +1,10 @@
 """Absences: who is away when, and what happens to the work they hold.
 
 Each person's absences are drawn from their own stream keyed by their id, so every structure sees
-the same people away at the same times (common random numbers), and are written to the absence
-ledger as drawn; only each person's next leave or return waits in the event heap
-(``Engine.schedule_series``). The rule is named in ``params.absence_rule`` (``sim.params.AbsenceRule``):
+the same people away at the same times (common random numbers) unless a leave policy moves some
+(below), and are written to the absence ledger as drawn (a moved one as taken); only each person's
+next leave or return waits in the event heap (``Engine.schedule_series``). The rule is named in
+``params.absence_rule`` (``sim.params.AbsenceRule``):
 
 * ``start: mid_day`` (default) — alternating present / away episodes: an episode starts at any
   hour, after an exponential time present, and lasts the drawn number of working days (trips,
@@ -27,6 +28,15 @@ ledger as drawn; only each person's next leave or return waits in the event heap
 
 Leaders are away by ``params.leader_absence`` under the same rule; an absent leader signs nothing
 (``sim.mechanisms.approvals``).
+
+**The leave-policy interface** (``sim.mechanisms.staggered_leave`` fills it). ``deferrable``: the
+kinds whose staff episodes start through ``on_due`` (empty, the default: every episode is scheduled
+as drawn, exactly the first version's events). A due episode is an ``Episode``; the policy calls
+``take(episode)`` to let it start now (away for the drawn length, the taken times written to the
+ledger) or ``postpone(episode, t)`` to be asked again at ``t``. Only an episode that is a whole
+absence of its own (under ``whole_day``, a run of one episode) goes through ``on_due``;
+``Episode.until`` is the person's next drawn start, which a taken episode must end before (so the
+person's later episodes stay as drawn).
 """
 from __future__ import annotations
 
@@ -84,6 +94,20 @@ def start_rate(kinds, rule, days_per_week, hours_per_day) -> float:
     return r / year
 
 
+class Episode:
+    """A staff absence episode as drawn, due to start (the leave-policy interface)."""
+    __slots__ = ("person", "kind", "requested", "hours", "until", "row", "check")
+
+    def __init__(self, person, kind, requested, hours, until, row):
+        self.person = person
+        self.kind = kind
+        self.requested = requested  # the drawn start
+        self.hours = hours  # the drawn length (it keeps it when taken later)
+        self.until = until  # the person's next drawn start: a taken episode ends before it
+        self.row = row  # its row in the absence ledger
+        self.check = 0  # a policy's own counter (the day of its next look)
+
+
 class Absences(Mechanism):
     name = "absences"
 
@@ -93,6 +117,8 @@ class Absences(Mechanism):
         self.whole_day = rule.start == "whole_day"
         self.finish_first = rule.work_in_hand == "finish_first"
         self.per_year = rule.counts == "episodes_per_year"
+        self.deferrable = frozenset()  # the leave-policy interface (module docstring)
+        self.on_due = None
 
     def build(self):
         e = self.e
@@ -121,46 +147,87 @@ class Absences(Mechanism):
             rnd = python_stream(e.seed, "absences", person.sid)
             names = list(kinds)
             weights = [kinds[n].rate_per_year for n in names]
+            gated = self.deferrable if field == "params.absence" else ()  # leaders hold no queue
             if self.whole_day:
-                self._whole_days(person, rnd, rate, kinds, names, weights)
+                self._whole_days(person, rnd, rate, kinds, names, weights, gated)
             else:
-                self._mid_day(person, rnd, rate, kinds, names, weights)
+                self._mid_day(person, rnd, rate, kinds, names, weights, gated)
 
-    def _mid_day(self, person, rnd, rate, kinds, names, weights):
+    def _mid_day(self, person, rnd, rate, kinds, names, weights, gated):
         e = self.e
         t = rnd.expovariate(rate)
         events = []
+        due = None  # a gated episode waiting for the next drawn start (its ``until``)
         while t < e.horizon:
+            if due is not None:
+                due.until = t
+                due = None
             kind = rnd.choices(names, weights)[0]
             dur = kinds[kind].days.sample(rnd) * e.hpd
-            events += ((t, self.leave, person), (t + dur, self.back, person))
+            if kind in gated:
+                due = Episode(person, kind, t, dur, math.inf, len(e.ledgers.absences))
+                events.append((t, self.on_due, due))
+            else:
+                events += ((t, self.leave, person), (t + dur, self.back, person))
             e.ledgers.absences.append((person.sid, kind, t, min(t + dur, e.horizon)))
             t += dur + rnd.expovariate(rate)
+        if due is not None:
+            due.until = t
         e.schedule_series(events)
 
-    def _whole_days(self, person, rnd, q, kinds, names, weights):
+    def _whole_days(self, person, rnd, q, kinds, names, weights, gated):
         """Episodes from day starts; one that starts the day the last one ends continues it (one
-        absence, one leave and one return), so consecutive days away are one halt, not several."""
+        absence, one leave and one return), so consecutive days away are one halt, not several.
+        A run of one gated episode is due through ``on_due``; a longer run starts as drawn."""
         e = self.e
         log_stay = math.log(1.0 - q) if q < 1.0 else None
         d = 0
         run_start = None  # first day of the current run of consecutive days away
+        run = []  # its episodes, (kind, ledger row), while gated kinds are read
         events = []
         while True:
             gap = int(math.log(1.0 - rnd.random()) / log_stay) if log_stay is not None else 0
             if run_start is not None and (gap > 0 or d >= e.days):
-                events += ((run_start * e.hpd, self.leave, person), (d * e.hpd, self.back, person))
+                if len(run) == 1 and run[0][0] in gated:
+                    (kind, row), start = run[0], run_start * e.hpd
+                    events.append((start, self.on_due, Episode(person, kind, start, d * e.hpd - start, (d + gap) * e.hpd, row)))
+                else:
+                    events += ((run_start * e.hpd, self.leave, person), (d * e.hpd, self.back, person))
                 run_start = None
+                run.clear()
             d += gap
             if d >= e.days:
                 e.schedule_series(events)
                 return
             kind = rnd.choices(names, weights)[0]
             n = max(1, math.floor(kinds[kind].days.sample(rnd) + 0.5))
+            if gated:
+                run.append((kind, len(e.ledgers.absences)))
             e.ledgers.absences.append((person.sid, kind, d * e.hpd, min((d + n) * e.hpd, e.horizon)))
             if run_start is None:
                 run_start = d
             d += n
+
+    def postpone(self, ep: Episode, t: float):
+        """Look at ``ep`` again at ``t`` through ``on_due`` (the leave-policy interface); until it is
+        taken its ledger row shows no time away, so a reader during the run sees the person present."""
+        e = self.e
+        if e.now == ep.requested:
+            e.ledgers.absences[ep.row] = (ep.person.sid, ep.kind, ep.requested, ep.requested)
+        e.schedule(t, self.on_due, ep)
+
+    def take(self, ep: Episode):
+        """Start ``ep`` now (the leave-policy interface): away for its drawn length, the ledger row
+        rewritten to the taken times and its requested start kept (``Ledgers.requested``)."""
+        e = self.e
+        now = e.now
+        if now != ep.requested:
+            led = e.ledgers
+            led.absences[ep.row] = (ep.person.sid, ep.kind, now, min(now + ep.hours, e.horizon))
+            if led.requested is not None:
+                led.requested[ep.row] = ep.requested
+        self.leave(ep.person)
+        e.schedule(now + ep.hours, self.back, ep.person)
 
     def leave(self, person):
         e = self.e
