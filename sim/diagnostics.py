@@ -17,7 +17,7 @@ AWAY_SHARE = 0.5  # assumption: staff away more than half their time is an absen
 
 def diagnose(model, summary: dict) -> list[str]:
     """Warnings for a finished ``OfficeModel`` and its summary metrics."""
-    out = []
+    out = list(model.structure.warnings())  # structural slips (a leader in charge of nothing, 分管 gaps)
     sc, hpd = model.scenario, model.hpd
     span = model.horizon - model.warmup
     a = model.params.approval

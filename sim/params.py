@@ -101,6 +101,14 @@ class InternalCoordination:
 
 
 @dataclass(frozen=True)
+class Deputies:
+    """分管 (``sim.mechanisms.deputies``): who signs is set by ``Body.in_charge`` in the structure."""
+    # a matter crossing into a section under another deputy needs both to sign (会签); the issue's rule and the
+    # usual practice of 会签 between 分管 leaders; false: the sending deputy's signature is enough (assumption to test)
+    countersign: bool = True
+
+
+@dataclass(frozen=True)
 class Continuity:
     """Case continuity (``sim.mechanisms.dispatch``): the chance that the person who finishes a step
     takes the task's next step in the same section themselves, at once, ahead of older waiting work
@@ -160,6 +168,7 @@ class Params:
     leave_policy: LeavePolicy = LeavePolicy()
     continuity: Continuity = Continuity()
     internal_coordination: InternalCoordination = InternalCoordination()
+    deputies: Deputies = Deputies()
     approval: Approval = Approval()
     size_costs: SizeCosts = SizeCosts()
     windows: Windows = Windows()

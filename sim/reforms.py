@@ -88,6 +88,7 @@ def reform(fn):
             checked(st, *args, **kwargs)
         except pydantic.ValidationError as e:
             raise ValueError(_message(e)) from None
+        st.prune_in_charge()  # sections merged or emptied away leave their deputy's charge
         st.check()
 
     @functools.wraps(fn)
@@ -148,6 +149,10 @@ def merge_sections(st: Structure, sections: TwoOrMore, into: Name, name: str = "
                      [f for _, s in found for f in s.functions], staff,
                      [n for _, s in found for n in [s.name, *s.nameplates] if n != (name or into)],
                      {f: s.origin(f) for _, s in found for f in s.functions})
+    deputy = body.deputy_for(found[0][1].id)  # 分管: the merged section stays with the first section's deputy
+    body.in_charge = {lid: [x for x in secs if x not in sections] for lid, secs in body.in_charge.items()}
+    if deputy is not None:
+        body.in_charge[deputy].append(into)
     pos = body.sections.index(found[0][1])
     body.sections = [s for s in body.sections if s.id not in sections]
     body.sections.insert(min(pos, len(body.sections)), merged)
@@ -174,6 +179,9 @@ def merge_bodies(st: Structure, bodies: TwoOrMore, into: Name, name: str = "",
     merged = Body(into, name or into, [s for b in found for s in b.sections],
                   dict(leaders) if leaders is not None else dict(found[0].leaders),
                   aliases=[a for b in found for a in (b.id, *b.aliases) if a != into])
+    for b in found:  # 分管: the deputies keep the sections they were in charge of
+        for lid, secs in b.in_charge.items():
+            merged.in_charge.setdefault(lid, []).extend(secs)
     for lv, lid in merged.leaders.items():
         if lid not in st.leaders:
             raise ValueError(f"leaders.{lv}: unknown leader {lid!r}")
@@ -298,6 +306,9 @@ def move_functions(st: Structure, functions: Names, to: Name, body: Name | None 
         _new_section_id(st, to, "to")
         target = Section(to, new_section.name or to, new_section.kind)
         tbody.sections.append(target)
+        deputy = tbody.deputy_for(owners[0][1].id)  # 分管: a new section goes to the deputy of where its work came from
+        if deputy is not None:
+            tbody.in_charge[deputy].append(to)
     for (b, s), f in zip(owners, functions):
         if b is not tbody:
             raise ValueError(f"functions: {f!r} belongs to body {b.id!r}, not {tbody.id!r}")

@@ -19,7 +19,7 @@ import pydantic
 from . import reforms as reform_lib
 from .calendar import WorkCalendar
 from .errors import InputError, short
-from .params import (AbsenceKind, AbsenceRule, Approval, Continuity, Handoff, InternalCoordination, LeavePolicy, Params,
+from .params import (AbsenceKind, AbsenceRule, Approval, Continuity, Deputies, Handoff, InternalCoordination, LeavePolicy, Params,
                      Protocol, SizeCosts, Transition, Windows)
 from .schema import (MAX_ABSENCES_PER_YEAR, MAX_EXPECTED_TASKS, MAX_HORIZON_DAYS, MAX_LOAD_FACTOR,  # noqa: F401 (the bounds)
                      MAX_PROTOCOL_STEPS, MAX_RATE_PER_DAY, MAX_STAFF, MIN_ABSENCE_DAYS, DerivedSpec, ScenarioFile,
@@ -267,7 +267,10 @@ def _structure(file, spec, path, name):
             sections.append(Section(s.id, s.name if s.name is not None else s.id, s.kind, list(s.functions or []),
                                     staff, list(s.nameplates or [])))
         seen_bodies.add(b.id)
-        bodies.append(Body(b.id, b.name if b.name is not None else b.id, sections, blead, b.direct_handling))
+        body = Body(b.id, b.name if b.name is not None else b.id, sections, blead, b.direct_handling)
+        for lid, secs in (b.in_charge or {}).items():
+            body.in_charge[leader_ref(lid, f"{bp}.in_charge.{lid}")] = list(secs)
+        bodies.append(body)
     above = {k: leader_ref(v, f"above.{k}") for k, v in (spec.above or {}).items()}
     st = Structure(name, bodies, leaders, above)
     for wi, w in enumerate(spec.windows or []):
@@ -354,7 +357,8 @@ def _params(file, spec) -> Params:
     handoff = Handoff(_protocol(h.section, d.section), _protocol(h.body, d.body)) if h else d
     blocks = {k: cls(**getattr(spec, k).model_dump()) for k, cls in (
         ("approval", Approval), ("size_costs", SizeCosts), ("windows", Windows), ("transition", Transition),
-        ("absence_rule", AbsenceRule), ("continuity", Continuity), ("internal_coordination", InternalCoordination))
+        ("absence_rule", AbsenceRule), ("continuity", Continuity), ("internal_coordination", InternalCoordination),
+        ("deputies", Deputies))
         if getattr(spec, k) is not None}
     absence = _absences(file, spec.absence, "params.absence")
     if spec.leave_policy is not None:

@@ -34,7 +34,7 @@ from .calendar import WorkCalendar
 from .distributions import KEYS, KINDS, MAX_CV, MAX_HOURS, MIN_CV, Dist
 from .errors import _ITEM, InputError, folder_name_problem, not_a_number, short
 from .params import (ABSENCE_STARTS, COORD_ROLES, LEAVE_POLICIES, LEAVE_SCOPES, RATE_COUNTS, SPAN_FORMS, WORK_IN_HAND,
-                     AbsenceKind, AbsenceRule, Approval, Continuity, InternalCoordination, LeavePolicy, Protocol, SizeCosts,
+                     AbsenceKind, AbsenceRule, Approval, Continuity, Deputies, InternalCoordination, LeavePolicy, Protocol, SizeCosts,
                      Transition, Windows)
 from .structure import POSTS, SECTION_KINDS, Body, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
@@ -210,6 +210,7 @@ class BodySpec(Shape):
     id: Name
     name: Text | None = None
     leaders: dict[Key, Name] | None = Field(None, description=BODY["leaders"])
+    in_charge: dict[Key, list[Name]] | None = Field(None, description=BODY["in_charge"])
     sections: list[SectionSpec]
     direct_handling: Flag = Field(False, description=BODY["direct_handling"])
 
@@ -333,6 +334,7 @@ SizeCostsSpec = block(SizeCosts, {"novice_proficiency": 5.0, "span_cap": 1e6}, t
 WindowsSpec = block(Windows, {"incomplete_materials": 1.0})
 TransitionSpec = block(Transition, {"slowdown": 0.99})
 ContinuitySpec = block(Continuity, {"keep_next_step": 1.0})
+DeputiesSpec = block(Deputies, types={"countersign": Flag})
 InternalCoordinationSpec = block(InternalCoordination, {"hours": MAX_HOURS, "floor": 1.0, "fade_days": MAX_HORIZON_DAYS},
                                  types={"steps": whole("internal coordination steps", ge=0, le=MAX_PROTOCOL_STEPS)})
 AbsenceRuleSpec = block(AbsenceRule, types={"start": Literal[ABSENCE_STARTS], "work_in_hand": Literal[WORK_IN_HAND],
@@ -368,6 +370,7 @@ class ParamsSpec(Shape):
     leave_policy: LeavePolicySpec | None = None
     continuity: ContinuitySpec | None = None
     internal_coordination: InternalCoordinationSpec | None = None
+    deputies: DeputiesSpec | None = None
     approval: ApprovalSpec | None = None
     size_costs: SizeCostsSpec | None = None
     windows: WindowsSpec | None = None

@@ -54,6 +54,11 @@ class Body:
     leaders: dict[str, str] = field(default_factory=dict)  # management level -> leader id
     direct_handling: bool = False  # 兼任: the concurrent head deals with approvals directly
     aliases: list[str] = field(default_factory=list)  # ids of bodies merged into this one: their work still arrives
+    in_charge: dict[str, list[str]] = field(default_factory=dict)  # 分管: deputy's leader id -> the sections they are in charge of
+
+    def deputy_for(self, section_id: str) -> str | None:
+        """The deputy in charge of a section (分管), or None."""
+        return next((lid for lid, secs in self.in_charge.items() if section_id in secs), None)
 
 
 @dataclass
@@ -166,6 +171,17 @@ class Structure:
             for lv, lid in b.leaders.items():
                 if lid not in self.leaders:
                     raise ValueError(f"body {b.id!r}: level {lv!r} is held by unknown leader {lid!r}")
+            charged: dict[str, str] = {}
+            own = {s.id for s in b.sections}
+            for lid, secs in b.in_charge.items():
+                if lid not in self.leaders:
+                    raise ValueError(f"body {b.id!r}: in_charge names unknown leader {lid!r}")
+                for sid in secs:
+                    if sid not in own:
+                        raise ValueError(f"body {b.id!r}: leader {lid!r} is in charge of {sid!r}, not a section of the body")
+                    if sid in charged:
+                        raise ValueError(f"body {b.id!r}: section {sid!r} is in the charge of both {charged[sid]!r} and {lid!r}")
+                    charged[sid] = lid
         for lv, lid in self.above.items():
             if lid not in self.leaders:
                 raise ValueError(f"above: level {lv!r} is held by unknown leader {lid!r}")
@@ -187,11 +203,34 @@ class Structure:
                     raise ValueError(f"body {b!r} is in two combos")
                 in_combo.add(b)
 
+    def warnings(self) -> list[str]:
+        """What is legal but probably a slip: a leader declared who holds no post and is in charge of
+        nothing, and a section no deputy is in charge of in a body that names its deputies' charges."""
+        out = []
+        used = {lid for b in self.bodies for lid in (*b.leaders.values(), *b.in_charge)} | set(self.above.values())
+        for lid in self.leaders:
+            if lid not in used:
+                out.append(f"leader {lid!r} is declared but holds no post and is in charge of no section")
+        for b in self.bodies:
+            if b.in_charge:
+                loose = [s.id for s in b.sections if b.deputy_for(s.id) is None]
+                if loose:
+                    out.append(f"body {b.id!r}: no deputy is in charge of {', '.join(loose)} (分管): their approvals "
+                               f"go to the body's {'deputy_director' if 'deputy_director' in b.leaders else 'director'}")
+        return out
+
+    def prune_in_charge(self) -> None:
+        """Drop charges of sections that no longer exist (after a merge or a move)."""
+        for b in self.bodies:
+            own = {s.id for s in b.sections}
+            b.in_charge = {lid: [s for s in secs if s in own] for lid, secs in b.in_charge.items()}
+            b.in_charge = {lid: secs for lid, secs in b.in_charge.items() if secs}
+
     # ---- counts used by the structural claims --------------------------------------------
     def counts(self) -> dict[str, float]:
         secs = [s for _, s in self.sections() if s.kind not in ("squad",)]
         sizes = [len(s.staff) for s in secs]
-        leader_posts = sum(len(set(b.leaders.values())) for b in self.bodies)
+        leader_posts = sum(len(set(b.leaders.values()) | set(b.in_charge)) for b in self.bodies)
         return {
             "bodies": len(self.bodies),
             "sections": len(secs),

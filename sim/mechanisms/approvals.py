@@ -1,7 +1,8 @@
 """Approvals: section heads' sign-offs, leaders' in-trays, and who signs what.
 
 * **Who signs.** An ``approve: level`` step resolves to a person: ``section_head`` is the head of the
-  section that did the last work step (a priority job in the head's queue, ``head_item_hours``,
+  section that did the last work step, ``deputy_director`` the deputy in charge of that section (分管,
+  ``sim.mechanisms.deputies``) or else the body's deputy (a priority job in the head's queue, ``head_item_hours``,
   scaled by the span of control in ``sim.mechanisms.span``); other levels are the body's leaders
   or leaders above bodies. Consecutive levels held by one person collapse into one sign-off; a leader
   who heads a body concurrently (兼任) with ``direct_handling`` removes the levels below them
@@ -16,9 +17,7 @@ from __future__ import annotations
 
 from ..engine import Mechanism
 from ..structure import Section, Structure
-
-
-BODY_LEVELS_BELOW_DIRECTOR = ("deputy_director",)
+from .deputies import DEPUTY_LEVEL, all_deputies, deputy_in_charge
 
 
 def resolve_approver(st: Structure, body_id: str, level: str, last_section: Section | None):
@@ -28,18 +27,16 @@ def resolve_approver(st: Structure, body_id: str, level: str, last_section: Sect
             raise KeyError("a section_head approval needs a work step before it")
         return ("head", last_section)
     body = st.body(body_id)
+    if level == DEPUTY_LEVEL and last_section is not None:  # 分管: the deputy in charge of the section
+        deputy = deputy_in_charge(st, body.id, last_section.id)
+        if deputy is not None:
+            return ("leader", deputy)
     if level in body.leaders:
         return ("leader", body.leaders[level])
     if level in st.above:
         return ("leader", st.above[level])
     known = sorted(set(body.leaders) | set(st.above) | {"section_head"})
     raise KeyError(f"no one holds level {level!r} for body {body_id!r} (levels: {', '.join(known)})")
-
-
-def leader_in_charge(st: Structure, body_id: str) -> str | None:
-    """The leader who signs a body's letters: the deputy in charge, else the director."""
-    b = st.body(body_id)
-    return b.leaders.get("deputy_director") or b.leaders.get("director") or next(iter(b.leaders.values()), None)
 
 
 def collapse_approvals(st: Structure, run: list[tuple]):
@@ -51,7 +48,7 @@ def collapse_approvals(st: Structure, run: list[tuple]):
         body = st.body(body_id)
         director = body.leaders.get("director")
         if body.direct_handling and director:
-            below = {body.leaders[lv] for lv in BODY_LEVELS_BELOW_DIRECTOR if lv in body.leaders}
+            below = all_deputies(st, body_id)
             below.discard(director)
             run = [(b, s) for b, s in run if not (b == body_id and s.kind == "leader" and s.leader in below)]
     for _, s in run:

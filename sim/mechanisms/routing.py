@@ -20,7 +20,8 @@ from ..params import Params, Protocol
 from ..queues import COORD
 from ..structure import Section, Structure
 from ..workflow import Workflow
-from .approvals import collapse_approvals, leader_in_charge, resolve_approver
+from .approvals import collapse_approvals, resolve_approver
+from .deputies import countersigners, letter_signer
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def _protocol_steps(st: Structure, proto: Protocol, sender: Section, sender_body
             out.append(RouteStep("head", sender.id if role == "sender_head" else receiver.id, protocol=proto,
                                  name=name, cross_body=cross_body))
         elif role in ("sender_leader", "receiver_leader"):
-            lid = leader_in_charge(st, sender_body if role == "sender_leader" else receiver_body)
+            lid = (letter_signer(st, sender_body, sender.id) if role == "sender_leader"
+                   else letter_signer(st, receiver_body, receiver.id))
             if lid is None:  # a body with no leaders: its head signs instead
                 out.append(RouteStep("head", (sender if role == "sender_leader" else receiver).id, protocol=proto,
                                      name=name, cross_body=cross_body))
@@ -96,6 +98,9 @@ def compile_route(st: Structure, wf: Workflow, params: Params, owners: dict | No
             proto = params.handoff.body if cross else params.handoff.section
             label = "handoff_body" if cross else "handoff"
             route.extend(_protocol_steps(st, proto, last_sec, last_body, sec, body_id, cross, label))
+            if not cross and params.deputies.countersign:  # 会签: two deputies' areas
+                route.extend(RouteStep("leader", leader=lid, name=f"countersign:{who}")
+                             for who, lid in zip(("sender", "receiver"), countersigners(st, body_id, last_sec.id, sec.id)))
             route.append(RouteStep("cross", sec.id, name="cross_body" if cross else "cross_section", cross_body=cross))
         elif (last_sec is not None and sec.id == last_sec.id and not (is_visit and last_was_visit)
               and sec.origin(step.function) != sec.origin(last_function)):
