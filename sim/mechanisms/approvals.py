@@ -11,8 +11,13 @@
   first, what ``signoff_hours_per_day`` allows at ``item_hours`` per item. An absent leader signs
   nothing; the tray waits. Defaults (1 hour a day, 6 minutes an item, at 7 of 8 hours, 1 hour of
   circulation) are the first version's assumptions, documented in ``sim.params.Approval``.
+* **Seams.** Each compiled approval step carries its level (``RouteStep.level``): levels that decide
+  at a meeting take the step through ``sim.mechanisms.meetings`` (which circulates and signs through
+  ``circulate`` and ``sign`` here), and ``sim.mechanisms.rework`` may return a submission after it.
 """
 from __future__ import annotations
+
+import dataclasses
 
 from ..engine import Mechanism
 from ..structure import Section, Structure
@@ -44,7 +49,10 @@ def leader_in_charge(st: Structure, body_id: str) -> str | None:
 
 def collapse_approvals(st: Structure, run: list[tuple]):
     """Apply direct handling and merge consecutive sign-offs by one person (``run``: (body id,
-    RouteStep) pairs of consecutive approval steps)."""
+    RouteStep) pairs of consecutive approval steps). A merged sign-off keeps the first step's name
+    and takes the last (highest) level: the person decides in that capacity, so a deputy county head
+    heading the bureau decides a road project as deputy county head, not at the bureau's meeting
+    (``sim.mechanisms.meetings``), and draws that level's returns (``sim.mechanisms.rework``)."""
     out: list = []
     # direct handling: a body whose director is concurrently the authority deals with it directly
     for body_id in {b for b, _ in run}:
@@ -57,6 +65,8 @@ def collapse_approvals(st: Structure, run: list[tuple]):
     for _, s in run:
         who = (s.kind, s.leader or s.section)
         if out and (out[-1].kind, out[-1].leader or out[-1].section) == who:
+            if s.level != out[-1].level:
+                out[-1] = dataclasses.replace(out[-1], level=s.level)
             continue
         out.append(s)
     return out
@@ -89,9 +99,13 @@ class Approvals(Mechanism):
 
     def to_leader(self, task, step):
         """The document circulates to the leader's in-tray."""
+        self.circulate(task, step, self.in_tray)
+
+    def circulate(self, task, step, arrive):
+        """The document circulates (公文流转, ``routing_hours``), then ``arrive((task, step))``."""
         e = self.e
         e.backlog += 1
-        e.schedule(e.now + self.a.routing_hours, self.in_tray, (task, step))
+        e.schedule(e.now + self.a.routing_hours, arrive, (task, step))
 
     def in_tray(self, arg):
         task, step = arg
@@ -105,16 +119,26 @@ class Approvals(Mechanism):
         for leader in e.leaders.values():
             if not leader.present or not leader.tray:
                 continue
-            n = min(per_day, len(leader.tray))
-            for k in range(n):
-                task = leader.tray.popleft()
-                e.schedule(e.now + (k + 1) * a.item_hours, self.signed, task)
-            if e.now >= e.warmup:
-                leader.busy_hours += n * a.item_hours
-            leader.signed += n
+            self.sign(leader, leader.tray, min(per_day, len(leader.tray)), a.item_hours)
+
+    def sign(self, leader, tray, n, hours, done=None):
+        """``leader`` signs the first ``n`` items of ``tray`` one after another from now, ``hours``
+        each, then ``done(task)`` (default ``signed``; a meeting in ``sim.mechanisms.meetings``)."""
+        e = self.e
+        done = done or self.signed
+        for k in range(n):
+            task = tray.popleft()
+            e.schedule(e.now + (k + 1) * hours, done, task)
+        if e.now >= e.warmup:
+            leader.busy_hours += n * hours
+        leader.signed += n
 
     def signed(self, task):
+        self.passed(task, self.a.item_hours)
+
+    def passed(self, task, hours):
+        """A sign-off of ``hours`` is done: the task walks on."""
         e = self.e
         e.backlog -= 1
-        task.touch += self.a.item_hours
+        task.touch += hours
         e.advance(task)
