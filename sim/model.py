@@ -15,6 +15,8 @@ from .mechanisms.dispatch import Dispatch
 from .mechanisms.halts import Halts
 from .mechanisms.learning import Learning
 from .mechanisms.lending import Lending
+from .mechanisms.meetings import Meetings
+from .mechanisms.rework import Rework
 from .mechanisms.routing import Handoff
 from .mechanisms.transition import Transition
 from .mechanisms.windows import Windows
@@ -23,8 +25,9 @@ from .scenario import Scenario, load_scenario
 # Absences first: their episodes are scheduled before anything else (ties at one instant go to the
 # earlier-scheduled event). Learning before Transition (the transition slows whatever speed the
 # skills give). Dispatch before Halts (hand-outs leave a head's queue before it counts as halted),
-# Halts before Lending (a halt is closed before the secondment ends).
-MECHANISMS = (Absences, Handoff, Approvals, Windows, Learning, Transition, Dispatch, Halts, Lending)
+# Halts before Lending (a halt is closed before the secondment ends). Meetings after Approvals (they
+# sign through it) and Rework after Handoff (it adds review steps to the routes Handoff compiles).
+MECHANISMS = (Absences, Handoff, Approvals, Meetings, Rework, Windows, Learning, Transition, Dispatch, Halts, Lending)
 
 
 class OfficeModel(Engine):
