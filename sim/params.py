@@ -90,10 +90,13 @@ class Meetings:
     levels: tuple[str, ...] = ()
     # day of the calendar week the meeting is held, from 0 (assumption: Monday, the usual 局务会 day)
     weekday: int = 0
-    hour: float = 1.0  # working hour the meeting starts (assumption: first thing in the morning)
-    # convene early, at the meeting hour of any day, once this many items wait (0 = never; assumption)
+    hour: float = 1.0  # working hour the meeting starts (assumption: in the morning, an hour after the day starts)
+    # convene early, at the meeting hour of any day, once this many items wait (0 = never; assumption:
+    # the seeds name no early meetings, so the default keeps the fixed day)
     size_trigger: int = 0
-    item_hours: float = 0.25  # meeting time per item decided, one after another (assumption: 15 minutes)
+    # meeting time per item decided, one after another (assumption: 15 minutes: an item is presented
+    # and discussed, longer than the six minutes of a signature in the in-tray)
+    item_hours: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -101,10 +104,13 @@ class Rework:
     """Submissions returned for revision (退回修改; ``sim.mechanisms.rework``): after signing, a level
     returns a submission with its share; the redo goes back to the last work step before the
     sign-off and then up the chain again. Default 0: nothing is returned (the first version)."""
-    share: float = 0.0  # chance a level returns a submission (assumption: 0, today's behaviour)
+    # chance a level returns a submission (assumption: 0, the first version's behaviour; the seeds
+    # give no return rate)
+    share: float = 0.0
     # per-level shares that replace ``share`` for those levels, e.g. {director: 0.2} (assumption: none)
     by_level: dict[str, float] = field(default_factory=dict)
-    # redo work as a fraction of the original work step's hours (assumption: a revision is half the work)
+    # redo work as a fraction of the original work step's hours (assumption: a revision reworks part
+    # of the file, not all of it: half)
     redo_fraction: float = 0.5
 
 

@@ -179,3 +179,30 @@ def test_levels_are_checked_against_the_structures():
     with pytest.raises(InputError) as e:
         sc.with_overrides({"params.rework": {"by_level": {"county_head": 0.1}}})
     assert e.value.field == "params.rework.by_level.county_head"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_no_task_lost_with_meetings_and_rework(seed):
+    """Conservation with both on (meetings held early too, leaders away): every task in progress is in
+    exactly one place, a meeting's agenda or its way there included, and the backlog counts exactly
+    the waiting items (tests/test_properties.py's check, extended by the agendas)."""
+    from sim.model import OfficeModel
+    from test_properties import _locate_live_tasks
+
+    sc = load_scenario(SHANXI).with_overrides({
+        "params.meetings": {"levels": ["director", "deputy_county_head"], "size_trigger": 6, "weekday": 2},
+        "params.rework": {"share": 0.15, "by_level": {"section_head": 0.3}}})
+    for structure in ("before", "after"):
+        m = OfficeModel(scenario=sc, structure=structure, seed=seed, days=60)
+        m.run()
+        where, backlog = _locate_live_tasks(m)
+        agendas = m.mechanisms["meetings"].agenda.values()
+        where.update(t.number for a in agendas for t in a)
+        on_way = [arg[0].number for _, _, fn, arg in m._events if getattr(fn, "__name__", "") == "on_agenda"]
+        where.update(on_way)
+        live = sorted(t.number for t in m.tasks)
+        assert dict(where) == {n: 1 for n in live}
+        assert m.backlog == backlog + sum(len(a) for a in agendas) + len(on_way)
+        res = m.finish()
+        assert len(res.tasks) + len(live) == m._arr_i and res.tasks.returns.sum() > 0
+        assert m.mechanisms["meetings"].held > 12  # weekly, and early ones
