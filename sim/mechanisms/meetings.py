@@ -35,7 +35,7 @@ class Meetings(Mechanism):
     def build(self):
         e = self.e
         self.approvals = e.mechanisms["approvals"]
-        self.agenda = {lid: deque() for lid in e.leaders}
+        self.agenda = {lid: deque() for lid in e.leaders} if self.p.levels else {}
 
     def start(self):
         e, p = self.e, self.p
