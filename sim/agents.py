@@ -104,6 +104,8 @@ class Task:
     last_loc = None
     last_visit_day = -1
     tray_at = 0.0  # when the task last reached a leader's in-tray
+    returns = 0  # times returned for revision (sim.mechanisms.rework)
+    reviewed = None  # level -> sign-offs at that level so far, once a level may return it (sim.mechanisms.rework)
 
     def __init__(self, number, wf_index, arrival, route, hours, uniforms):
         self.number = number  # arrival order: the same task under every structure (common random numbers)

@@ -14,7 +14,8 @@ The interface, all on the engine object a mechanism receives:
   remaining work), ``unstaff(person)`` / ``restaff(person)`` (a person stops / starts counting as
   able for their queues), ``stream(name)`` (a named random stream, shared by name).
 * **slots** one mechanism fills: ``handlers[(kind, approval)]`` (what happens when a task reaches a
-  route step of that kind), ``enqueue(job, queue)``, ``assign(job)`` (work for a section function),
+  route step of that kind; ``handlers[(kind, approval, level)]``, if filled, takes the approval steps
+  of one level: looked up once per route step when the routes are built), ``enqueue(job, queue)``, ``assign(job)`` (work for a section function),
   ``head_job(task, step, hours)``, ``job_done(person, job)``, ``hand_back(job)``,
   ``to_leader(task, step)``, ``next_job(person)`` (a free person takes work), ``route_of(workflow)``,
   ``may_serve(person, function)``, ``untrained_speed`` (how fast someone works a function they have
@@ -133,7 +134,9 @@ class Engine(mesa.Model):
         IdleIndex(self.queues.values(), self.staff)
         self._reindex = IdleIndex.update
         self.routes = [self.route_of(wf) for wf in sc.workload.workflows]
-        self._routes = [[(self.handlers[(s.kind, s.approval)], s) for s in r] for r in self.routes]
+        handler = self.handlers
+        self._routes = [[(handler.get((s.kind, s.approval, s.level)) or handler[(s.kind, s.approval)], s) for s in r]
+                        for r in self.routes]
         self._draws = [[(s.hours.bind(self.rng_work), s.kind == "visit") for s in wf.steps if s.kind != "approve"]
                        for wf in sc.workload.workflows]
         self._has_visits = [any(visit for _, visit in d) for d in self._draws]

@@ -48,6 +48,12 @@ COUNTS = ("work_steps", "coordination_steps", "internal_steps", "handoffs", "cro
 VISIT_COUNTS = ("window_visits", "material_sets", "trips")
 
 
+def _row(t, now) -> tuple:
+    """A finished task's ``ROW`` record, as a tuple (appending tuples is the cheapest thing Python does)."""
+    return (t.number, t.wf, t.arrival, now, sum(t.hours), t.work_steps, t.coord_steps, t.internal_steps, t.handoffs,
+            t.cross_body, t.approvals, t.touch, t.halted, t.was_halted, t.visits, t.material_sets, t.trips)
+
+
 class Ledgers:
     """Rows collected during the run, DataFrames once at the end.
 
@@ -62,6 +68,8 @@ class Ledgers:
     def __init__(self, record_events: bool = True, summary_only: bool = False, warmup: float = 0.0):
         self.summary_only = summary_only
         self.warmup = warmup
+        self.extra: tuple[str, ...] = ()  # counts a mechanism added (``add_count``)
+        self._row = ROW
         self._rows: list[tuple] = []
         self._packed: list[np.ndarray] = []
         self.halts: list[tuple] = []
@@ -77,10 +85,38 @@ class Ledgers:
             self._totals = dict.fromkeys(COUNTS + VISIT_COUNTS, 0)
             self._visited = 0
 
+    def add_count(self, name: str) -> None:
+        """Keep a per-task count a mechanism adds (the ``Task`` attribute ``name``, 0 by default): a
+        task-ledger column after the usual ones and the summary's ``<name>_per_task``.
+
+        Only runs where that mechanism acts have them, so every other run's ledgers and summary stay
+        bit for bit what they were; the plain ``task`` keeps its speed."""
+        self.extra += (name,)
+        self._row = np.dtype(ROW.descr + [(n, "i4") for n in self.extra])
+        if self.summary_only:
+            self._totals[name] = 0
+            self.task = self._count_extra
+        else:
+            self.task = self._task_extra
+
+    def _task_extra(self, t, now):
+        """``task`` with the added counts."""
+        rows = self._rows
+        rows.append((*_row(t, now), *[getattr(t, n) for n in self.extra]))
+        if len(rows) == CHUNK:
+            self._packed.append(np.array(rows, dtype=self._row))
+            rows.clear()
+
+    def _count_extra(self, t, now):
+        """``_count`` with the added counts."""
+        self._count(t, now)
+        if t.arrival >= self.warmup:
+            for n in self.extra:
+                self._totals[n] += getattr(t, n)
+
     def task(self, t, now):
         rows = self._rows
-        rows.append((t.number, t.wf, t.arrival, now, sum(t.hours), t.work_steps, t.coord_steps, t.internal_steps, t.handoffs,
-                     t.cross_body, t.approvals, t.touch, t.halted, t.was_halted, t.visits, t.material_sets, t.trips))
+        rows.append(_row(t, now))
         if len(rows) == CHUNK:
             self._packed.append(np.array(rows, dtype=ROW))
             rows.clear()
@@ -117,8 +153,8 @@ class Ledgers:
                 parts.append(p[max(start - seen, 0):])
             seen += len(p)
         if self._rows:
-            parts.append(np.array(self._rows[max(start - seen, 0):], dtype=ROW))
-        return np.concatenate(parts) if parts else np.empty(0, dtype=ROW)
+            parts.append(np.array(self._rows[max(start - seen, 0):], dtype=self._row))
+        return np.concatenate(parts) if parts else np.empty(0, dtype=self._row)
 
     def task_frame(self, names, hpd) -> pd.DataFrame:
         """The task ledger (``TASK_COLUMNS``) from the packed rows."""
@@ -136,7 +172,9 @@ class Ledgers:
             cols[c] = r[c].astype(np.int64)
         cols["cycle_hours"] = cycle
         cols["cycle_days"] = cycle / hpd
-        return pd.DataFrame(cols, columns=TASK_COLUMNS)
+        for c in self.extra:
+            cols[c] = r[c].astype(np.int64)
+        return pd.DataFrame(cols, columns=TASK_COLUMNS + list(self.extra))
 
     def totals(self, tasks: pd.DataFrame | None) -> "TaskTotals":
         """What the summary reads of the finished tasks after the warm-up: from the task ledger, or
@@ -147,7 +185,7 @@ class Ledgers:
             return TaskTotals(len(h), np.ascontiguousarray(h[:, 0]), np.ascontiguousarray(h[:, 1]),
                               np.ascontiguousarray(h[:, 2]), dict(self._totals), self._visited)
         done = tasks[tasks["arrival"].to_numpy() >= self.warmup]
-        counts = {c: int(done[c].to_numpy().sum()) for c in COUNTS}
+        counts = {c: int(done[c].to_numpy().sum()) for c in COUNTS + self.extra}
         visited = done["window_visits"].to_numpy() > 0
         counts.update({c: int(done[c].to_numpy()[visited].sum()) for c in VISIT_COUNTS})
         return TaskTotals(len(done), done["cycle_hours"].to_numpy(), done["waiting_hours"].to_numpy(),
@@ -155,7 +193,8 @@ class Ledgers:
 
     def frames(self, model, unfinished_ages=()) -> "RunResult":
         names = [wf.id for wf in model.scenario.workload.workflows]
-        tasks = pd.DataFrame({c: [] for c in TASK_COLUMNS}) if self.summary_only else self.task_frame(names, model.hpd)
+        tasks = pd.DataFrame({c: [] for c in TASK_COLUMNS + list(self.extra)}) if self.summary_only else \
+            self.task_frame(names, model.hpd)
         span = model.horizon - model.warmup
         rows = []
         for m in model.staff:
@@ -179,7 +218,8 @@ class Ledgers:
         absences = absences.sort_values(["person", "start"], ignore_index=True)
         arrived = sum(1 for t in model._arr_t[: model._arr_i] if t >= model.warmup)
         summary = summarise(self.totals(None if self.summary_only else tasks), staff, halts, arrived=arrived,
-                            warmup=model.warmup, horizon=model.horizon, hpd=model.hpd, unfinished_ages=unfinished_ages)
+                            warmup=model.warmup, horizon=model.horizon, hpd=model.hpd, unfinished_ages=unfinished_ages,
+                            extra=self.extra)
         return RunResult(model.structure_name, model.seed, summary, tasks, staff, halts, series, events, leaders, absences)
 
 
@@ -218,14 +258,15 @@ def gini(x) -> float:
     return float((2 * np.arange(1, n + 1) - n - 1).dot(x) / (n * x.sum()))
 
 
-def summarise(done: TaskTotals, staff, halts, *, arrived, warmup, horizon, hpd, unfinished_ages=()) -> dict:
+def summarise(done: TaskTotals, staff, halts, *, arrived, warmup, horizon, hpd, unfinished_ages=(), extra=()) -> dict:
     """Per-run metrics over tasks that arrived after the warm-up and were finished by the horizon,
     beside the count and mean age of those still unfinished (the finished mean alone hides a backlog).
 
     Utilisation is busy hours / hours present (absences excluded); idle and overloaded shares are
     of staff whose utilisation so defined is below ``IDLE_BELOW`` / above ``OVERLOADED_ABOVE``.
     Means of hours are numpy's sums over the tasks in completion order divided by their number
-    (as pandas computes them); means of counts are exact totals over the number."""
+    (as pandas computes them); means of counts are exact totals over the number. ``extra``: the counts
+    mechanisms added (``Ledgers.add_count``), each as ``<name>_per_task`` after the usual metrics."""
     n = done.n
     cyc = done.cycle
     util = staff["utilisation"].dropna().to_numpy()
@@ -240,7 +281,7 @@ def summarise(done: TaskTotals, staff, halts, *, arrived, warmup, horizon, hpd, 
         return done.counts[col] / done.visited if done.visited else nan
 
     um = float(util.mean()) if len(util) else nan
-    return {
+    out = {
         "tasks_arrived": float(arrived),
         "tasks_completed": float(n),
         "tasks_unfinished": float(len(unfinished_ages)),
@@ -271,3 +312,6 @@ def summarise(done: TaskTotals, staff, halts, *, arrived, warmup, horizon, hpd, 
         "material_sets_per_service": per_service("material_sets"),
         "trips_per_service": per_service("trips"),
     }
+    for c in extra:
+        out[f"{c}_per_task"] = per_task(c)
+    return out

@@ -16,6 +16,8 @@ from .mechanisms.halts import Halts
 from .mechanisms.internal_coordination import InternalCoordination
 from .mechanisms.learning import Learning
 from .mechanisms.lending import Lending
+from .mechanisms.meetings import Meetings
+from .mechanisms.rework import Rework
 from .mechanisms.routing import Handoff
 from .mechanisms.span import Span
 from .mechanisms.staggered_leave import StaggeredLeave
@@ -28,9 +30,10 @@ from .scenario import Scenario, load_scenario
 # Learning before Transition (the transition slows whatever speed the
 # skills give). Dispatch before Halts (hand-outs leave a head's queue before it counts as halted),
 # Halts before Lending (a halt is closed before the secondment ends). Span before Dispatch (dispatch reads
-# the span of control when it builds).
-MECHANISMS = (Absences, StaggeredLeave, Handoff, InternalCoordination, Approvals, Windows, Learning, Transition, Span,
-              Dispatch, Halts, Lending)
+# the span of control when it builds). Meetings after Approvals (they sign through it) and Rework after
+# Handoff (it adds review steps to the routes Handoff compiles).
+MECHANISMS = (Absences, StaggeredLeave, Handoff, InternalCoordination, Approvals, Meetings, Rework, Windows, Learning,
+              Transition, Span, Dispatch, Halts, Lending)
 
 
 class OfficeModel(Engine):

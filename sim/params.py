@@ -128,6 +128,42 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class Meetings:
+    """Approval levels that decide only at a meeting (局务会, 常务会; ``sim.mechanisms.meetings``): an
+    item for such a level waits, after ``routing_hours`` of circulation, for the next meeting its
+    leader attends, instead of the daily in-tray. Default: no level meets (the first version's
+    daily in-tray for every level). Assumptions all: the seeds name no meeting day; the Shanxi seed's
+    "办事时间缩减1周" (a week saved) is what a weekly meeting on the removed levels could explain."""
+    # approval levels (the names of ``approve:`` steps, e.g. director, deputy_county_head) that decide
+    # at a meeting; none by default (assumption: today's daily in-tray)
+    levels: tuple[str, ...] = ()
+    # day of the calendar week the meeting is held, from 0 (assumption: Monday, the usual 局务会 day)
+    weekday: int = 0
+    hour: float = 1.0  # working hour the meeting starts (assumption: in the morning, an hour after the day starts)
+    # convene early, at the meeting hour of any day, once this many items wait (0 = never; assumption:
+    # the seeds name no early meetings, so the default keeps the fixed day)
+    size_trigger: int = 0
+    # meeting time per item decided, one after another (assumption: 15 minutes: an item is presented
+    # and discussed, longer than the six minutes of a signature in the in-tray)
+    item_hours: float = 0.25
+
+
+@dataclass(frozen=True)
+class Rework:
+    """Submissions returned for revision (退回修改; ``sim.mechanisms.rework``): after signing, a level
+    returns a submission with its share; the redo goes back to the last work step before the
+    sign-off and then up the chain again. Default 0: nothing is returned (the first version)."""
+    # chance a level returns a submission (assumption: 0, the first version's behaviour; the seeds
+    # give no return rate)
+    share: float = 0.0
+    # per-level shares that replace ``share`` for those levels, e.g. {director: 0.2} (assumption: none)
+    by_level: dict[str, float] = field(default_factory=dict)
+    # redo work as a fraction of the original work step's hours (assumption: a revision reworks part
+    # of the file, not all of it: half)
+    redo_fraction: float = 0.5
+
+
+@dataclass(frozen=True)
 class SizeCosts:
     """What a section's size costs its managers (``sim.mechanisms.span``, ``sim.mechanisms.dispatch``)
     and what its members can do of each other's work (``sim.mechanisms.learning``). The managers'
@@ -170,6 +206,8 @@ class Params:
     internal_coordination: InternalCoordination = InternalCoordination()
     deputies: Deputies = Deputies()
     approval: Approval = Approval()
+    meetings: Meetings = Meetings()
+    rework: Rework = Rework()
     size_costs: SizeCosts = SizeCosts()
     windows: Windows = Windows()
     transition: Transition = Transition()

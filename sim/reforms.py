@@ -84,11 +84,13 @@ def reform(fn):
 
     @functools.wraps(fn)
     def inplace(st: Structure, *args, **kwargs) -> None:
+        posted = st.posted()
         try:
             checked(st, *args, **kwargs)
         except pydantic.ValidationError as e:
             raise ValueError(_message(e)) from None
         st.prune_in_charge()  # sections merged or emptied away leave their deputy's charge
+        st.released += [lid for lid in sorted(posted - st.posted()) if lid not in st.released]
         st.check()
 
     @functools.wraps(fn)

@@ -19,8 +19,8 @@ import pydantic
 from . import reforms as reform_lib
 from .calendar import WorkCalendar
 from .errors import InputError, short
-from .params import (AbsenceKind, AbsenceRule, Approval, Continuity, Deputies, Handoff, InternalCoordination, LeavePolicy, Params,
-                     Protocol, SizeCosts, Transition, Windows)
+from .params import (AbsenceKind, AbsenceRule, Approval, Continuity, Deputies, Handoff, InternalCoordination, LeavePolicy,
+                     Meetings, Params, Protocol, Rework, SizeCosts, Transition, Windows)
 from .schema import (MAX_ABSENCES_PER_YEAR, MAX_EXPECTED_TASKS, MAX_HORIZON_DAYS, MAX_LOAD_FACTOR,  # noqa: F401 (the bounds)
                      MAX_PROTOCOL_STEPS, MAX_RATE_PER_DAY, MAX_STAFF, MIN_ABSENCE_DAYS, DerivedSpec, ScenarioFile,
                      input_error, to_dist)
@@ -171,6 +171,7 @@ def _parse_scenario(raw, file) -> Scenario:
     for sname, st in structures.items():
         _check_workload_fits(file, workload, st, sname)
     _check_absence_rates(file, params, calendar)
+    _check_approval_levels(file, params, structures, calendar)
     return Scenario(name=spec.name if spec.name is not None else Path(str(file)).stem, description=spec.description or "",
                     calendar=calendar, horizon_days=spec.horizon_days, warmup_days=spec.warmup_days,
                     structures=structures, workload=workload, params=params, raw=raw, file=str(file))
@@ -184,6 +185,29 @@ def _check_absence_rates(file, params, calendar):
             start_rate(kinds, params.absence_rule, calendar.days_per_week, calendar.hours_per_day)
         except ValueError as e:
             raise InputError(file, where, str(e)) from None
+
+
+def _check_approval_levels(file, params, structures, calendar):
+    """Meeting and rework levels must be levels some structure has (a misspelt one would silently do
+    nothing), and the meeting day a day of the calendar's week."""
+    levels = {"section_head"} | {lv for st in structures.values() for b in st.bodies for lv in b.leaders} \
+        | {lv for st in structures.values() for lv in st.above}
+    known = ", ".join(sorted(levels))
+    m = params.meetings
+    for i, lv in enumerate(m.levels):
+        if lv == "section_head":
+            raise InputError(file, f"params.meetings.levels.{i}", "section heads sign as a priority job, not at a meeting "
+                                                                  "(meetings are for leaders' levels)")
+        if lv not in levels:
+            raise InputError(file, f"params.meetings.levels.{i}", f"unknown level {lv!r} (levels: {known})")
+    if m.levels and m.weekday >= calendar.days_per_week:
+        raise InputError(file, "params.meetings.weekday", f"must be < days_per_week ({calendar.days_per_week}): "
+                                                          f"days are counted from 0, got {m.weekday}")
+    if m.levels and m.hour >= calendar.hours_per_day:
+        raise InputError(file, "params.meetings.hour", f"must be < hours_per_day ({calendar.hours_per_day:g}), got {m.hour:g}")
+    for lv in params.rework.by_level:
+        if lv not in levels:
+            raise InputError(file, f"params.rework.by_level.{lv}", f"unknown level {lv!r} (levels: {known})")
 
 
 # ---- structures: references ------------------------------------------------------------------
@@ -358,8 +382,11 @@ def _params(file, spec) -> Params:
     blocks = {k: cls(**getattr(spec, k).model_dump()) for k, cls in (
         ("approval", Approval), ("size_costs", SizeCosts), ("windows", Windows), ("transition", Transition),
         ("absence_rule", AbsenceRule), ("continuity", Continuity), ("internal_coordination", InternalCoordination),
-        ("deputies", Deputies))
+        ("deputies", Deputies), ("rework", Rework))
         if getattr(spec, k) is not None}
+    if spec.meetings is not None:
+        m = spec.meetings.model_dump()
+        blocks["meetings"] = Meetings(**{**m, "levels": tuple(dict.fromkeys(m["levels"]))})
     absence = _absences(file, spec.absence, "params.absence")
     if spec.leave_policy is not None:
         blocks["leave_policy"] = _leave_policy(file, spec.leave_policy, absence)
@@ -369,7 +396,8 @@ def _params(file, spec) -> Params:
 
 def _leave_policy(file, spec, absence) -> LeavePolicy:
     """The deferrable kinds are kinds of ``params.absence``; they are read (and so checked) under ``stagger``."""
-    policy = LeavePolicy(**spec.model_dump())
+    d = spec.model_dump()
+    policy = LeavePolicy(**{**d, "deferrable": tuple(d["deferrable"])})
     if policy.policy != "none":
         for i, kind in enumerate(policy.deferrable):
             if kind not in absence:

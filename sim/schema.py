@@ -34,8 +34,8 @@ from .calendar import WorkCalendar
 from .distributions import KEYS, KINDS, MAX_CV, MAX_HOURS, MIN_CV, Dist
 from .errors import _ITEM, InputError, folder_name_problem, not_a_number, short
 from .params import (ABSENCE_STARTS, COORD_ROLES, LEAVE_POLICIES, LEAVE_SCOPES, RATE_COUNTS, SPAN_FORMS, WORK_IN_HAND,
-                     AbsenceKind, AbsenceRule, Approval, Continuity, Deputies, InternalCoordination, LeavePolicy, Protocol, SizeCosts,
-                     Transition, Windows)
+                     AbsenceKind, AbsenceRule, Approval, Continuity, Deputies, InternalCoordination, LeavePolicy, Meetings,
+                     Protocol, Rework, SizeCosts, Transition, Windows)
 from .structure import POSTS, SECTION_KINDS, Body, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
 
@@ -49,6 +49,8 @@ MIN_ABSENCE_DAYS = 0.01  # assumption: shorter is not an absence; zero-length on
 MAX_PROTOCOL_STEPS = 100  # assumption: the seeds count 3 环节 for a section line; 100 is a typo, 10^9 a hang
 MAX_STAFF = 100_000  # assumption: a structure beyond a province's civil service is a typo (memory grows with it)
 MAX_LENDING_DELAY_HOURS = 10_000  # assumption: secondment paperwork of five working years is a typo
+MAX_SHARE_RETURNED = 0.99  # a share of 1 would return every submission for ever (as transition.slowdown's bound)
+MAX_REDO_FRACTION = 10.0  # assumption: a revision ten times the original work is a typo
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,11 +327,18 @@ def block(cls, bounds=None, types=None):
     docs, fields = field_docs(cls), {}
     for f in dataclasses.fields(cls):
         kind = (types or {}).get(f.name) or number(ge=0, le=(bounds or {}).get(f.name))
-        fields[f.name] = (kind, Field(f.default, description=docs.get(f.name)))
+        default = f.default_factory() if f.default is dataclasses.MISSING else f.default
+        default = list(default) if isinstance(default, tuple) else default  # a tuple field is a list in the file
+        fields[f.name] = (kind, Field(default, description=docs.get(f.name)))
     return create_model(f"{cls.__name__}Spec", __base__=Shape, __doc__=cls.__doc__, **fields)
 
 
 ApprovalSpec = block(Approval, {"session_hour": 24.0})
+MeetingsSpec = block(Meetings, {"hour": 24.0}, types={  # a level's name and the weekday are checked on load (sim.scenario)
+    "levels": list[Name], "weekday": whole(field_docs(Meetings)["weekday"], ge=0, le=6),
+    "size_trigger": whole(field_docs(Meetings)["size_trigger"], ge=0, le=MAX_RATE_PER_DAY)})
+ReworkSpec = block(Rework, {"share": MAX_SHARE_RETURNED, "redo_fraction": MAX_REDO_FRACTION},
+                   types={"by_level": dict[Key, number(ge=0, le=MAX_SHARE_RETURNED)]})
 SizeCostsSpec = block(SizeCosts, {"novice_proficiency": 5.0, "span_cap": 1e6}, types={"span_form": Literal[SPAN_FORMS]})
 WindowsSpec = block(Windows, {"incomplete_materials": 1.0})
 TransitionSpec = block(Transition, {"slowdown": 0.99})
@@ -340,7 +349,7 @@ InternalCoordinationSpec = block(InternalCoordination, {"hours": MAX_HOURS, "flo
 AbsenceRuleSpec = block(AbsenceRule, types={"start": Literal[ABSENCE_STARTS], "work_in_hand": Literal[WORK_IN_HAND],
                                             "counts": Literal[RATE_COUNTS]})
 LeavePolicySpec = block(LeavePolicy, {"max_defer_days": MAX_HORIZON_DAYS},
-                        types={"policy": Literal[LEAVE_POLICIES], "scope": Literal[LEAVE_SCOPES], "deferrable": tuple[Name, ...]})
+                        types={"policy": Literal[LEAVE_POLICIES], "scope": Literal[LEAVE_SCOPES], "deferrable": list[Name]})
 
 
 class ProtocolSpec(Shape):
@@ -372,6 +381,8 @@ class ParamsSpec(Shape):
     internal_coordination: InternalCoordinationSpec | None = None
     deputies: DeputiesSpec | None = None
     approval: ApprovalSpec | None = None
+    meetings: MeetingsSpec | None = None
+    rework: ReworkSpec | None = None
     size_costs: SizeCostsSpec | None = None
     windows: WindowsSpec | None = None
     transition: TransitionSpec | None = None

@@ -87,6 +87,7 @@ class Structure:
     windows: list[Window] = field(default_factory=list)
     combos: list[Combo] = field(default_factory=list)
     lending_delay_hours: float | None = None  # cross-body secondment (借调) with paperwork; None = not allowed
+    released: list[str] = field(default_factory=list)  # leaders whose every post a reform cut (the 干部周转池)
 
     # ---- lookups -------------------------------------------------------------------------
     def body(self, body_id: str) -> Body:
@@ -207,9 +208,9 @@ class Structure:
         """What is legal but probably a slip: a leader declared who holds no post and is in charge of
         nothing, and a section no deputy is in charge of in a body that names its deputies' charges."""
         out = []
-        used = {lid for b in self.bodies for lid in (*b.leaders.values(), *b.in_charge)} | set(self.above.values())
+        used = self.posted()
         for lid in self.leaders:
-            if lid not in used:
+            if lid not in used and lid not in self.released:
                 out.append(f"leader {lid!r} is declared but holds no post and is in charge of no section")
         for b in self.bodies:
             if b.in_charge:
@@ -218,6 +219,10 @@ class Structure:
                     out.append(f"body {b.id!r}: no deputy is in charge of {', '.join(loose)} (分管): their approvals "
                                f"go to the body's {'deputy_director' if 'deputy_director' in b.leaders else 'director'}")
         return out
+
+    def posted(self) -> set[str]:
+        """The leaders who hold a post: a level in a body or above the bodies, or a deputy's charge."""
+        return {lid for b in self.bodies for lid in (*b.leaders.values(), *b.in_charge)} | set(self.above.values())
 
     def prune_in_charge(self) -> None:
         """Drop charges of sections that no longer exist (after a merge or a move)."""

@@ -98,3 +98,10 @@ def test_load_warns_of_a_leader_in_charge_of_nothing_and_a_section_with_no_deput
 def test_bad_charges_are_one_clear_error(bureau, charge, needle):
     with pytest.raises(sim.InputError, match=needle):
         bureau.with_overrides({"structures.fragmented.bodies.0.in_charge": charge})
+
+
+def test_leaders_whose_posts_a_reform_cut_are_released_not_warned_of():
+    sc = sim.load_scenario("shanxi_county")
+    after = sc.structures["after"]
+    assert after.released == ["fgj_director", "mzj_director"]  # the concurrent head and the merged body's director
+    assert after.warnings() == [] and sc.structures["before"].released == []

@@ -1,10 +1,10 @@
 """Approvals: section heads' sign-offs, leaders' in-trays, and who signs what.
 
 * **Who signs.** An ``approve: level`` step resolves to a person: ``section_head`` is the head of the
-  section that did the last work step, ``deputy_director`` the deputy in charge of that section (分管,
-  ``sim.mechanisms.deputies``) or else the body's deputy (a priority job in the head's queue, ``head_item_hours``,
-  scaled by the span of control in ``sim.mechanisms.span``); other levels are the body's leaders
-  or leaders above bodies. Consecutive levels held by one person collapse into one sign-off; a leader
+  section that did the last work step (a priority job in the head's queue, ``head_item_hours``,
+  scaled by the span of control in ``sim.mechanisms.span``); ``deputy_director`` is the deputy in
+  charge of that section (分管, ``sim.mechanisms.deputies``), else the body's deputy; other levels
+  are the body's leaders or leaders above bodies. Consecutive levels held by one person collapse into one sign-off; a leader
   who heads a body concurrently (兼任) with ``direct_handling`` removes the levels below them
   (seed 005: the road project's "two fewer management levels").
 * **In-trays.** A document reaches a leader's in-tray after ``routing_hours`` of circulation
@@ -12,8 +12,13 @@
   first, what ``signoff_hours_per_day`` allows at ``item_hours`` per item. An absent leader signs
   nothing; the tray waits. Defaults (1 hour a day, 6 minutes an item, at 7 of 8 hours, 1 hour of
   circulation) are the first version's assumptions, documented in ``sim.params.Approval``.
+* **Seams.** Each compiled approval step carries its level (``RouteStep.level``): levels that decide
+  at a meeting take the step through ``sim.mechanisms.meetings`` (which circulates and signs through
+  ``circulate`` and ``sign`` here), and ``sim.mechanisms.rework`` may return a submission after it.
 """
 from __future__ import annotations
+
+import dataclasses
 
 from ..engine import Mechanism
 from ..structure import Section, Structure
@@ -41,7 +46,10 @@ def resolve_approver(st: Structure, body_id: str, level: str, last_section: Sect
 
 def collapse_approvals(st: Structure, run: list[tuple]):
     """Apply direct handling and merge consecutive sign-offs by one person (``run``: (body id,
-    RouteStep) pairs of consecutive approval steps)."""
+    RouteStep) pairs of consecutive approval steps). A merged sign-off keeps the first step's name
+    and takes the last (highest) level: the person decides in that capacity, so a deputy county head
+    heading the bureau decides a road project as deputy county head, not at the bureau's meeting
+    (``sim.mechanisms.meetings``), and draws that level's returns (``sim.mechanisms.rework``)."""
     out: list = []
     # direct handling: a body whose director is concurrently the authority deals with it directly
     for body_id in {b for b, _ in run}:
@@ -54,6 +62,8 @@ def collapse_approvals(st: Structure, run: list[tuple]):
     for _, s in run:
         who = (s.kind, s.leader or s.section)
         if out and (out[-1].kind, out[-1].leader or out[-1].section) == who:
+            if s.level != out[-1].level:
+                out[-1] = dataclasses.replace(out[-1], level=s.level)
             continue
         out.append(s)
     return out
@@ -86,9 +96,13 @@ class Approvals(Mechanism):
 
     def to_leader(self, task, step):
         """The document circulates to the leader's in-tray."""
+        self.circulate(task, step, self.in_tray)
+
+    def circulate(self, task, step, arrive):
+        """The document circulates (公文流转, ``routing_hours``), then ``arrive((task, step))``."""
         e = self.e
         e.backlog += 1
-        e.schedule(e.now + self.a.routing_hours, self.in_tray, (task, step))
+        e.schedule(e.now + self.a.routing_hours, arrive, (task, step))
 
     def in_tray(self, arg):
         task, step = arg
@@ -102,16 +116,26 @@ class Approvals(Mechanism):
         for leader in e.leaders.values():
             if not leader.present or not leader.tray:
                 continue
-            n = min(per_day, len(leader.tray))
-            for k in range(n):
-                task = leader.tray.popleft()
-                e.schedule(e.now + (k + 1) * a.item_hours, self.signed, task)
-            if e.now >= e.warmup:
-                leader.busy_hours += n * a.item_hours
-            leader.signed += n
+            self.sign(leader, leader.tray, min(per_day, len(leader.tray)), a.item_hours)
+
+    def sign(self, leader, tray, n, hours, done=None):
+        """``leader`` signs the first ``n`` items of ``tray`` one after another from now, ``hours``
+        each, then ``done(task)`` (default ``signed``; a meeting in ``sim.mechanisms.meetings``)."""
+        e = self.e
+        done = done or self.signed
+        for k in range(n):
+            task = tray.popleft()
+            e.schedule(e.now + (k + 1) * hours, done, task)
+        if e.now >= e.warmup:
+            leader.busy_hours += n * hours
+        leader.signed += n
 
     def signed(self, task):
+        self.passed(task, self.a.item_hours)
+
+    def passed(self, task, hours):
+        """A sign-off of ``hours`` is done: the task walks on."""
         e = self.e
         e.backlog -= 1
-        task.touch += self.a.item_hours
+        task.touch += hours
         e.advance(task)

@@ -39,6 +39,8 @@ class RouteStep:
     new_visit: bool = False  # visit: starts a new visit (new window)
     approval: bool = False  # head / leader step that is an approval level (not coordination)
     cross_body: bool = False  # coordination step of a cross-body handoff
+    level: str | None = None  # approval: the level signed for (the highest, when one person's levels collapse)
+    back: int = -1  # review (sim.mechanisms.rework): route index of the work step a returned submission redoes
 
 
 def _protocol_steps(st: Structure, proto: Protocol, sender: Section, sender_body: str,
@@ -86,9 +88,9 @@ def compile_route(st: Structure, wf: Workflow, params: Params, owners: dict | No
             who, target = resolve_approver(st, body_id, step.level, last_sec)
             name = step.name or f"approve:{step.level}"
             if who == "head":
-                approvals.append((body_id, RouteStep("head", target.id, name=name, approval=True)))
+                approvals.append((body_id, RouteStep("head", target.id, name=name, approval=True, level=step.level)))
             else:
-                approvals.append((body_id, RouteStep("leader", leader=target, name=name, approval=True)))
+                approvals.append((body_id, RouteStep("leader", leader=target, name=name, approval=True, level=step.level)))
             continue
         flush()
         sec = owners[(body_id, step.function)] if owners is not None else st.owner(body_id, step.function)
