@@ -11,6 +11,7 @@ from .engine import Engine
 from .errors import InputError
 from .mechanisms.absences import Absences
 from .mechanisms.approvals import Approvals
+from .mechanisms.counterparts import Counterparts
 from .mechanisms.dispatch import Dispatch
 from .mechanisms.halts import Halts
 from .mechanisms.internal_coordination import InternalCoordination
@@ -32,8 +33,8 @@ from .scenario import Scenario, load_scenario
 # Halts before Lending (a halt is closed before the secondment ends). Span before Dispatch (dispatch reads
 # the span of control when it builds). Meetings after Approvals (they sign through it) and Rework after
 # Handoff (it adds review steps to the routes Handoff compiles).
-MECHANISMS = (Absences, StaggeredLeave, Handoff, InternalCoordination, Approvals, Meetings, Rework, Windows, Learning,
-              Transition, Span, Dispatch, Halts, Lending)
+MECHANISMS = (Absences, StaggeredLeave, Handoff, InternalCoordination, Counterparts, Approvals, Meetings, Rework, Windows,
+              Learning, Transition, Span, Dispatch, Halts, Lending)
 
 
 class OfficeModel(Engine):

@@ -109,6 +109,17 @@ class Deputies:
 
 
 @dataclass(frozen=True)
+class Counterparts:
+    """Upper-level work addressed to an old section by name (``sim.mechanisms.counterparts``)."""
+    # a merged section's head routes it to the right desk, per nameplate the section carries; assumption: six
+    # minutes (one sign-off's time, params.approval.item_hours) for each old name the head must keep in mind
+    sort_hours: float = 0.1
+    # a dropped nameplate: the upper-level body's contact is lost and the work waits to be re-routed; assumption:
+    # two working days (a call back and the document sent again)
+    lost_delay_hours: float = 16.0
+
+
+@dataclass(frozen=True)
 class Continuity:
     """Case continuity (``sim.mechanisms.dispatch``): the chance that the person who finishes a step
     takes the task's next step in the same section themselves, at once, ahead of older waiting work
@@ -205,6 +216,7 @@ class Params:
     continuity: Continuity = Continuity()
     internal_coordination: InternalCoordination = InternalCoordination()
     deputies: Deputies = Deputies()
+    counterparts: Counterparts = Counterparts()
     approval: Approval = Approval()
     meetings: Meetings = Meetings()
     rework: Rework = Rework()

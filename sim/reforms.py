@@ -119,13 +119,14 @@ def _new_section_id(st: Structure, sid: str, arg: str, allowed=()) -> None:
 @reform
 def merge_sections(st: Structure, sections: TwoOrMore, into: Name, name: str = "", head: Name | None = None,
                    kind: Literal[SECTION_KINDS] | None = None,  # type: ignore[valid-type]
-                   former_heads: Literal["deputy", "staff"] = "deputy") -> None:
+                   former_heads: Literal["deputy", "staff"] = "deputy", keep_nameplates: bool = True) -> None:
     """大科室: merge sections of one body into one; its head may deploy everyone in it.
 
     The first section's head (or ``head``) heads the new section; the other heads become deputies
     who share the head's span of control (``former_heads: staff``: they become staff, and the head
     alone answers for everyone). Old names stay as nameplates (加挂牌子) so upper-level counterparts
-    still find them."""
+    still find them (``keep_nameplates: false`` drops them: upper-level work addressed to the old names
+    loses its contact, ``sim.mechanisms.counterparts``)."""
     found = []
     for s in sections:
         try:
@@ -149,7 +150,7 @@ def merge_sections(st: Structure, sections: TwoOrMore, into: Name, name: str = "
             m.post = "head"
     merged = Section(into, name or into, kind or found[0][1].kind,
                      [f for _, s in found for f in s.functions], staff,
-                     [n for _, s in found for n in [s.name, *s.nameplates] if n != (name or into)],
+                     [n for _, s in found for n in [s.name, *s.nameplates] if n != (name or into)] if keep_nameplates else [],
                      {f: s.origin(f) for _, s in found for f in s.functions})
     deputy = body.deputy_for(found[0][1].id)  # 分管: the merged section stays with the first section's deputy
     body.in_charge = {lid: [x for x in secs if x not in sections] for lid, secs in body.in_charge.items()}

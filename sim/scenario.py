@@ -19,7 +19,7 @@ import pydantic
 from . import reforms as reform_lib
 from .calendar import WorkCalendar
 from .errors import InputError, short
-from .params import (AbsenceKind, AbsenceRule, Approval, Continuity, Deputies, Handoff, InternalCoordination, LeavePolicy,
+from .params import (AbsenceKind, AbsenceRule, Approval, Continuity, Counterparts, Deputies, Handoff, InternalCoordination, LeavePolicy,
                      Meetings, Params, Protocol, Rework, SizeCosts, Transition, Windows)
 from .schema import (MAX_ABSENCES_PER_YEAR, MAX_EXPECTED_TASKS, MAX_HORIZON_DAYS, MAX_LOAD_FACTOR,  # noqa: F401 (the bounds)
                      MAX_PROTOCOL_STEPS, MAX_RATE_PER_DAY, MAX_STAFF, MIN_ABSENCE_DAYS, DerivedSpec, ScenarioFile,
@@ -170,11 +170,22 @@ def _parse_scenario(raw, file) -> Scenario:
                                            f"(rate_per_day x load_factor x horizon_days); the bound is {MAX_EXPECTED_TASKS:,}")
     for sname, st in structures.items():
         _check_workload_fits(file, workload, st, sname)
+    _check_addressees(file, workload, structures)
     _check_absence_rates(file, params, calendar)
     _check_approval_levels(file, params, structures, calendar)
     return Scenario(name=spec.name if spec.name is not None else Path(str(file)).stem, description=spec.description or "",
                     calendar=calendar, horizon_days=spec.horizon_days, warmup_days=spec.warmup_days,
                     structures=structures, workload=workload, params=params, raw=raw, file=str(file))
+
+
+def _check_addressees(file, wl, structures):
+    """Upper-level work must be addressed to a name some structure's section bears (else a typo)."""
+    from .mechanisms.counterparts import known_names  # local: the rule lives with the mechanism
+    names = known_names(structures.values())
+    for i, w in enumerate(wl.workflows):
+        if w.addressed_to is not None and w.addressed_to not in names:
+            raise InputError(file, f"workload.workflows.{i}.addressed_to",
+                             f"no section of any structure is named {short(w.addressed_to)} (nor carries it as a nameplate)")
 
 
 def _check_absence_rates(file, params, calendar):
@@ -339,7 +350,8 @@ def _workload(file, spec, calendar):
                  Step("work" if s.work is not None else "visit", function=s.work if s.work is not None else s.visit,
                       hours=to_dist(s.hours), body=s.body, name=s.name or "") for s in w.steps]
         profile = tuple(w.weekly_profile) if w.weekly_profile is not None else None
-        wl.workflows.append(Workflow(w.id, w.name if w.name is not None else w.id, w.body, w.rate_per_day, steps, profile))
+        wl.workflows.append(Workflow(w.id, w.name if w.name is not None else w.id, w.body, w.rate_per_day, steps, profile,
+                                     w.addressed_to))
     return wl
 
 
@@ -382,7 +394,7 @@ def _params(file, spec) -> Params:
     blocks = {k: cls(**getattr(spec, k).model_dump()) for k, cls in (
         ("approval", Approval), ("size_costs", SizeCosts), ("windows", Windows), ("transition", Transition),
         ("absence_rule", AbsenceRule), ("continuity", Continuity), ("internal_coordination", InternalCoordination),
-        ("deputies", Deputies), ("rework", Rework))
+        ("deputies", Deputies), ("counterparts", Counterparts), ("rework", Rework))
         if getattr(spec, k) is not None}
     if spec.meetings is not None:
         m = spec.meetings.model_dump()

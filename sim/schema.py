@@ -34,7 +34,7 @@ from .calendar import WorkCalendar
 from .distributions import KEYS, KINDS, MAX_CV, MAX_HOURS, MIN_CV, Dist
 from .errors import _ITEM, InputError, folder_name_problem, not_a_number, short
 from .params import (ABSENCE_STARTS, COORD_ROLES, LEAVE_POLICIES, LEAVE_SCOPES, RATE_COUNTS, SPAN_FORMS, WORK_IN_HAND,
-                     AbsenceKind, AbsenceRule, Approval, Continuity, Deputies, InternalCoordination, LeavePolicy, Meetings,
+                     AbsenceKind, AbsenceRule, Approval, Continuity, Counterparts, Deputies, InternalCoordination, LeavePolicy, Meetings,
                      Protocol, Rework, SizeCosts, Transition, Windows)
 from .structure import POSTS, SECTION_KINDS, Body, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
@@ -311,6 +311,7 @@ class WorkflowSpec(Shape):
     body: Name = Field(description="the body the workflow's tasks arrive at")
     rate_per_day: number("arrivals per working day (Poisson)", ge=0, le=MAX_RATE_PER_DAY)
     weekly_profile: list[number(ge=0, le=MAX_LOAD_FACTOR)] | None = Field(None, description=field_docs(Workflow)["weekly_profile"])
+    addressed_to: Text | None = Field(None, description=field_docs(Workflow)["addressed_to"])
     steps: list[StepSpec] = Field(min_length=1)
 
 
@@ -344,6 +345,7 @@ WindowsSpec = block(Windows, {"incomplete_materials": 1.0})
 TransitionSpec = block(Transition, {"slowdown": 0.99})
 ContinuitySpec = block(Continuity, {"keep_next_step": 1.0})
 DeputiesSpec = block(Deputies, types={"countersign": Flag})
+CounterpartsSpec = block(Counterparts, {"sort_hours": MAX_HOURS, "lost_delay_hours": MAX_HOURS})
 InternalCoordinationSpec = block(InternalCoordination, {"hours": MAX_HOURS, "floor": 1.0, "fade_days": MAX_HORIZON_DAYS},
                                  types={"steps": whole("internal coordination steps", ge=0, le=MAX_PROTOCOL_STEPS)})
 AbsenceRuleSpec = block(AbsenceRule, types={"start": Literal[ABSENCE_STARTS], "work_in_hand": Literal[WORK_IN_HAND],
@@ -380,6 +382,7 @@ class ParamsSpec(Shape):
     continuity: ContinuitySpec | None = None
     internal_coordination: InternalCoordinationSpec | None = None
     deputies: DeputiesSpec | None = None
+    counterparts: CounterpartsSpec | None = None
     approval: ApprovalSpec | None = None
     meetings: MeetingsSpec | None = None
     rework: ReworkSpec | None = None

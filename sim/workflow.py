@@ -34,6 +34,7 @@ class Workflow:
     rate_per_day: float
     steps: list[Step] = field(default_factory=list)
     weekly_profile: tuple[float, ...] | None = None  # multiplier per weekday; mean 1 keeps the rate
+    addressed_to: str | None = None  # upper-level work sent to a section by name (上下对口): see sim.mechanisms.counterparts
 
     @property
     def base_draws(self) -> int:

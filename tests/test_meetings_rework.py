@@ -12,6 +12,12 @@ from sim.scenario import load_scenario
 
 FINANCE, SHANXI = "finance_bureau", "shanxi_county"
 WARM = 20
+# the embedded scenarios set meetings and returns (see their params); these tests start from both off
+OFF = {"params.rework": {"share": 0, "by_level": {}}, "params.meetings": {"levels": []}}
+
+
+def _plain(name):
+    return load_scenario(name).with_overrides(OFF)
 
 
 def _measured(res, days, tail=10):
@@ -35,7 +41,7 @@ def finance_meeting():
     """The finance bureau without leader absences (so every meeting is held), off and with a weekly
     director's meeting (Monday, first hour), 150 days, seed 1."""
     days = 150
-    sc = load_scenario(FINANCE).with_overrides({"params.leader_absence": {}})
+    sc = _plain(FINANCE).with_overrides({"params.leader_absence": {}})
     off = run(sc, structure="fragmented", seed=1, days=days)
     on = run(sc.with_overrides({"params.meetings": {"levels": ["director"], "weekday": 0, "hour": 1.0, "item_hours": 0.05}}),
              structure="fragmented", seed=1, days=days)
@@ -93,7 +99,7 @@ def test_shanxi_saving_grows_with_a_meeting_at_the_removed_levels(levels):
     """Seed 005: the concurrent deputy county head removes the deputy director's and the director's
     sign-offs from the road project (2 fewer levels, "办事时间缩减1周"). If those levels decide at the
     weekly 局务会, the reform removes that wait too: the saving grows (by at least a working day)."""
-    sc = load_scenario(SHANXI)
+    sc = _plain(SHANXI)
     base, b0, a0 = _road_saving(sc)
     met, b1, a1 = _road_saving(sc.with_overrides({"params.meetings": {"levels": levels}}))
     assert base > 0
@@ -106,7 +112,7 @@ def test_shanxi_saving_grows_with_a_meeting_at_the_removed_levels(levels):
 @pytest.fixture(scope="module")
 def finance_rework():
     days = 60
-    sc = load_scenario(FINANCE)
+    sc = _plain(FINANCE)
     return sc, days, run(sc, structure="fragmented", seed=2, days=days), \
         run(sc.with_overrides({"params.rework": {"share": 0.2, "redo_fraction": 0.5}}), structure="fragmented", seed=2, days=days)
 
@@ -145,10 +151,10 @@ def test_rework_is_reproducible_and_summary_only_agrees(finance_rework):
 
 
 def test_share_zero_is_the_first_version():
-    sc = load_scenario(FINANCE)
+    sc = _plain(FINANCE)
     a = run(sc, structure="merged", seed=4, days=30)
-    b = run(sc.with_overrides({"params.rework": {"share": 0, "by_level": {"director": 0}},
-                               "params.meetings": {"levels": []}}), structure="merged", seed=4, days=30)
+    b = run(sc.with_overrides({"params.rework": {"share": 0, "by_level": {"director": 0}}}), structure="merged",
+            seed=4, days=30)
     for f in ("tasks", "staff", "halts", "events", "leaders", "absences"):
         pd.testing.assert_frame_equal(getattr(a, f), getattr(b, f), check_exact=True)
     assert pd.Series(a.summary).equals(pd.Series(b.summary))

@@ -21,6 +21,7 @@ from ..queues import COORD
 from ..structure import Section, Structure
 from ..workflow import Workflow
 from .approvals import collapse_approvals, resolve_approver
+from .counterparts import counterpart_steps
 from .deputies import countersigners, letter_signer
 
 
@@ -81,6 +82,8 @@ def compile_route(st: Structure, wf: Workflow, params: Params, owners: dict | No
     def flush():
         route.extend(collapse_approvals(st, approvals))
         approvals.clear()
+
+    route.extend(counterpart_steps(st, wf, lambda kind, sid, name: RouteStep(kind, sid, name=name)))
 
     for step in wf.steps:
         body_id = st.body(step.body or wf.body).id  # a merged body answers to its old ids
