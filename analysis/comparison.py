@@ -17,7 +17,8 @@ from . import style
 
 # the metrics that speak to the seeds' symptoms, in the brief's order
 KEY_METRICS = ("coordination_steps_per_task", "handoffs_per_task", "mean_cycle_days", "mean_wait_hours",
-               "halts_per_1000_staff_days", "share_tasks_halted", "util_cv", "idle_share", "overloaded_share")
+               "halts_per_1000_staff_days", "share_tasks_halted", "util_cv", "idle_share", "overloaded_share",
+               "leader_posts_per_100_staff", "leader_hours_share")
 
 
 def compare(scenario, structures=None, replications: int = 10, **kw) -> Comparison:

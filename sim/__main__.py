@@ -21,7 +21,7 @@ LEDGERS = ("tasks", "staff", "halts", "timeseries", "events", "leaders", "absenc
 SHOWN = ("tasks_arrived", "tasks_completed", "tasks_unfinished", "mean_age_unfinished_days", "mean_cycle_days", "p90_cycle_hours", "steps_per_task", "coordination_steps_per_task",
          "handoffs_per_task", "approval_levels_per_task", "mean_wait_hours", "halts_per_1000_staff_days",
          "share_tasks_halted", "util_mean", "util_cv", "idle_share", "overloaded_share", "window_visits_per_service",
-         "trips_per_service")
+         "trips_per_service", "leader_posts_per_100_staff", "leader_hours_share", "released_leaders")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -29,7 +29,8 @@ METRICS = ("tasks_arrived", "tasks_completed", "tasks_unfinished", "share_unfini
            "handoffs_per_task", "cross_body_handoffs_per_task", "approval_levels_per_task", "mean_wait_hours",
            "mean_halted_hours", "halts_per_1000_staff_days", "share_tasks_halted", "util_mean", "util_cv",
            "util_gini", "idle_share", "overloaded_share", "window_visits_per_service",
-           "material_sets_per_service", "trips_per_service")
+           "material_sets_per_service", "trips_per_service", "leader_posts", "leader_posts_per_100_staff",
+           "section_lead_posts_per_100_staff", "released_leaders", "leader_hours_share")
 
 IDLE_BELOW = 0.30  # utilisation under which a person counts as idle (忙闲不均: 闲)
 OVERLOADED_ABOVE = 0.90  # utilisation above which a person counts as overloaded (忙)
@@ -219,7 +220,7 @@ class Ledgers:
         arrived = sum(1 for t in model._arr_t[: model._arr_i] if t >= model.warmup)
         summary = summarise(self.totals(None if self.summary_only else tasks), staff, halts, arrived=arrived,
                             warmup=model.warmup, horizon=model.horizon, hpd=model.hpd, unfinished_ages=unfinished_ages,
-                            extra=self.extra)
+                            extra=self.extra, leaders=leaders, posts=model.structure.posts())
         return RunResult(model.structure_name, model.seed, summary, tasks, staff, halts, series, events, leaders, absences)
 
 
@@ -258,7 +259,8 @@ def gini(x) -> float:
     return float((2 * np.arange(1, n + 1) - n - 1).dot(x) / (n * x.sum()))
 
 
-def summarise(done: TaskTotals, staff, halts, *, arrived, warmup, horizon, hpd, unfinished_ages=(), extra=()) -> dict:
+def summarise(done: TaskTotals, staff, halts, *, arrived, warmup, horizon, hpd, unfinished_ages=(), extra=(),
+              leaders=None, posts=None) -> dict:
     """Per-run metrics over tasks that arrived after the warm-up and were finished by the horizon,
     beside the count and mean age of those still unfinished (the finished mean alone hides a backlog).
 
@@ -266,7 +268,15 @@ def summarise(done: TaskTotals, staff, halts, *, arrived, warmup, horizon, hpd, 
     of staff whose utilisation so defined is below ``IDLE_BELOW`` / above ``OVERLOADED_ABOVE``.
     Means of hours are numpy's sums over the tasks in completion order divided by their number
     (as pandas computes them); means of counts are exact totals over the number. ``extra``: the counts
-    mechanisms added (``Ledgers.add_count``), each as ``<name>_per_task`` after the usual metrics."""
+    mechanisms added (``Ledgers.add_count``), each as ``<name>_per_task`` after the usual metrics.
+
+    官多兵少 (``posts``: ``Structure.posts``; ``leaders``: the leader ledger): ``leader_posts`` the
+    leaders holding a post at or above the bodies, ``leader_posts_per_100_staff`` and
+    ``section_lead_posts_per_100_staff`` (section heads and deputies) per 100 people in sections,
+    ``released_leaders`` leaders whose posts a reform cut and whom nothing deployed, and
+    ``leader_hours_share`` the leaders' sign-off and meeting hours over those plus the staff's busy
+    hours (after the warm-up): the share of the modelled work hours that is signing rather than
+    casework (leaders' other duties are not modelled, so this is the approval load, not their day)."""
     n = done.n
     cyc = done.cycle
     util = staff["utilisation"].dropna().to_numpy()
@@ -312,6 +322,14 @@ def summarise(done: TaskTotals, staff, halts, *, arrived, warmup, horizon, hpd, 
         "material_sets_per_service": per_service("material_sets"),
         "trips_per_service": per_service("trips"),
     }
+    if posts is not None:
+        per_100 = (lambda k: 100.0 * posts[k] / posts["staff"]) if posts["staff"] else (lambda k: nan)
+        signing = float(leaders["signoff_hours"].sum()) if leaders is not None else 0.0
+        worked = signing + float(staff["busy_hours"].sum())
+        out.update({"leader_posts": float(posts["leader_posts"]), "leader_posts_per_100_staff": per_100("leader_posts"),
+                    "section_lead_posts_per_100_staff": per_100("section_lead_posts"),
+                    "released_leaders": float(posts["released_leaders"]),
+                    "leader_hours_share": signing / worked if worked > 0 else nan})
     for c in extra:
         out[f"{c}_per_task"] = per_task(c)
     return out

@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 import pydantic
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from .structure import SECTION_KINDS, Body, Combo, Leader, Section, Structure, Window
+from .structure import SECTION_KINDS, Body, Combo, Leader, Section, StaffMember, Structure, Window
 
 
 def _name(v):
@@ -351,6 +351,24 @@ def concentrate_approvals(st: Structure, body: Name, functions: Names, office: N
         st.windows.append(Window(f"{office}_window", name, location, services))
 
 
+def _join_squad(st: Structure, b: Body, members: list[StaffMember], id: str, name: str, proficiency: float) -> None:
+    """Make ``members`` commissioners of squad ``id`` of body ``b`` (created if missing): they take
+    overflow work in any section of the body (``sim.mechanisms.lending``), at ``proficiency`` on every
+    function of the body they were not already better at. Shared by ``add_squad`` and ``deploy_released``."""
+    funcs = [f for s in b.sections for f in s.functions]
+    for m in members:
+        m.post = "commissioner"
+        m.transferred = True
+        for f in funcs:
+            m.skills[f] = max(m.skills.get(f, 0.0), proficiency)
+    squad = next((s for s in b.sections if s.id == id), None)
+    if squad is None:
+        _new_section_id(st, id, "id")
+        b.sections.append(Section(id, name, "squad", [], list(members)))
+    else:
+        squad.staff.extend(members)
+
+
 @reform
 def add_squad(st: Structure, body: Name, members: Names, id: Name = "squad", name: str = "专员",
               proficiency: Proficiency = 0.8) -> None:
@@ -358,7 +376,6 @@ def add_squad(st: Structure, body: Name, members: Names, id: Name = "squad", nam
     body, with ``proficiency`` on every function of the body they were not already better at."""
     b = _body(st, body, "body")
     _new_section_id(st, id, "id")
-    funcs = [f for s in b.sections for f in s.functions]
     moved = []
     for mid in members:
         sec = next((s for s in b.sections if any(m.id == mid for m in s.staff)), None)
@@ -369,15 +386,56 @@ def add_squad(st: Structure, body: Name, members: Names, id: Name = "squad", nam
         if m.post == "head" and sec.staff:
             nxt = next((x for x in sec.staff if x.post == "deputy"), sec.staff[0])
             nxt.post = "head"
-        m.post = "commissioner"
-        m.transferred = True
-        for f in funcs:
-            m.skills[f] = max(m.skills.get(f, 0.0), proficiency)
         moved.append(m)
     empty = [s for s in b.sections if not s.staff and s.functions]
     if empty:
         raise ValueError(f"members: section {empty[0].id!r} would be left with nobody to do {empty[0].functions[0]!r}")
-    b.sections.append(Section(id, name, "squad", [], moved))
+    _join_squad(st, b, moved, id, name, proficiency)
+
+
+@reform
+def deploy_released(st: Structure, to: Name, leaders: Names | None = None, body: Name | None = None,
+                    proficiency: Proficiency = 0.8, name: str = "干部周转池") -> None:
+    """Released leaders (``Structure.released``: every post of theirs cut by an earlier reform) become
+    staff instead of vanishing, so a reform that cuts leader posts keeps their hours (官多兵少: fewer
+    who sign, more who work).
+
+    ``to`` an existing casework section: they join it as staff with ``proficiency`` on its functions.
+    ``to`` an existing squad, or a new id with ``body``: a turnover pool (干部周转池, seed 004:
+    "超出职数的科级领导干部纳入'干部周转池'管理, 承担...中心工作") modelled as a squad like
+    ``add_squad``'s: they take overflow work of any section of the body (the seed's pool does 中心工作
+    outside the bodies' casework: serving the body is the optimistic reading). ``leaders``: default every
+    released leader. ``proficiency`` 0.8, ``add_squad``'s default (assumption: a former leader knows the
+    body's business but not a desk's routines; seed 002 on former heads as 专员: "发挥...工作特长和经验优势").
+
+    They leave ``Structure.leaders``: holding no post they signed nothing already; now they are not
+    leaders at all. One reform rather than an argument on each post-cutting reform: posts are cut by
+    several reforms (and by a ``merge_bodies`` that keeps one body's leaders), and where the people go
+    is a separate decision the seeds describe separately."""
+    if not st.released:
+        raise ValueError("leaders: no leader is released in this structure (a reform that cuts leader posts comes first)")
+    who = list(st.released) if leaders is None else leaders
+    for lid in who:
+        if lid not in st.released:
+            raise ValueError(f"leaders: {lid!r} is not a released leader (released: {', '.join(st.released)})")
+        if any(m.id == lid for _, _, m in st.staff()):
+            raise ValueError(f"leaders: {lid!r} is already the id of a staff member")
+    target = next(((b, s) for b, s in st.sections() if s.id == to), None)
+    if target is not None and body is not None and target[0].id != _body(st, body, "body").id:
+        raise ValueError(f"body: section {to!r} belongs to body {target[0].id!r}, not {body!r}")
+    if target is None and body is None:
+        raise ValueError(f"to: no section {to!r} (give body to create a turnover pool (干部周转池) of that id)")
+    people = [StaffMember(lid, st.leaders[lid].name, "staff", transferred=True) for lid in who]
+    if target is not None and target[1].kind != "squad":
+        for m in people:
+            m.skills = dict.fromkeys(target[1].functions, float(proficiency))
+        target[1].staff.extend(people)
+    else:
+        b = target[0] if target is not None else _body(st, body, "body")
+        _join_squad(st, b, people, to, name, proficiency)
+    for lid in who:
+        del st.leaders[lid]
+        st.released.remove(lid)
 
 
 @reform
@@ -405,4 +463,4 @@ def compose(*reforms):
 
 REFORMS = {f.__name__: f for f in (merge_sections, merge_bodies, group_combos, merge_common_posts, concurrent_head,
                                    remove_leader_posts, merge_windows, move_functions, concentrate_approvals,
-                                   add_squad, add_leader, allow_lending)}
+                                   add_squad, deploy_released, add_leader, allow_lending)}

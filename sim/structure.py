@@ -214,7 +214,7 @@ class Structure:
                 out.append(f"leader {lid!r} is declared but holds no post and is in charge of no section")
         for b in self.bodies:
             if b.in_charge:
-                loose = [s.id for s in b.sections if b.deputy_for(s.id) is None]
+                loose = [s.id for s in b.sections if s.functions and b.deputy_for(s.id) is None]  # a squad owns no approvals
                 if loose:
                     out.append(f"body {b.id!r}: no deputy is in charge of {', '.join(loose)} (分管): their approvals "
                                f"go to the body's {'deputy_director' if 'deputy_director' in b.leaders else 'director'}")
@@ -230,6 +230,21 @@ class Structure:
             own = {s.id for s in b.sections}
             b.in_charge = {lid: [s for s in secs if s in own] for lid, secs in b.in_charge.items()}
             b.in_charge = {lid: secs for lid, secs in b.in_charge.items() if secs}
+
+    def posts(self) -> dict[str, int]:
+        """官多兵少 in people (the run summary's post metrics): ``leader_posts`` the leaders who hold a
+        post at or above the bodies (``posted``: body levels, deputies in charge, above-body levels),
+        each person once, so a concurrent head (兼任) is one person; ``section_lead_posts`` heads and
+        deputies of sections (squads' commissioners work cases: not counted); ``staff`` everyone in a
+        section, squads included; ``released_leaders`` leaders whose posts a reform cut and who were
+        not deployed (``sim.reforms.deploy_released``): paid, in no modelled work.
+
+        Not ``counts()["leader_posts"]``, which counts posts per body (a leader of two bodies twice, an
+        above-body leader not at all): the seed's 科级领导职数 (151 -> 128) are the bodies' posts."""
+        return {"leader_posts": len(self.posted()),
+                "section_lead_posts": sum(m.post in ("head", "deputy") for _, s, m in self.staff() if s.kind != "squad"),
+                "staff": sum(1 for _ in self.staff()),
+                "released_leaders": len(self.released)}
 
     # ---- counts used by the structural claims --------------------------------------------
     def counts(self) -> dict[str, float]:
