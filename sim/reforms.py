@@ -90,6 +90,7 @@ def reform(fn):
         except pydantic.ValidationError as e:
             raise ValueError(_message(e)) from None
         st.prune_in_charge()  # sections merged or emptied away leave their deputy's charge
+        st.prune_claims()  # an owner merged with its claimant, or a function moved to it, is no longer contested
         st.released += [lid for lid in sorted(posted - st.posted()) if lid not in st.released]
         st.check()
 
@@ -125,7 +126,7 @@ def merge_sections(st: Structure, sections: TwoOrMore, into: Name, name: str = "
     The first section's head (or ``head``) heads the new section; the other heads become deputies
     who share the head's span of control (``former_heads: staff``: they become staff, and the head
     alone answers for everyone). Old names stay as nameplates (加挂牌子) so upper-level counterparts
-    still find them."""
+    still find them. The merged section keeps its parts' claims (职能交叉) but those on its own functions."""
     found = []
     for s in sections:
         try:
@@ -150,7 +151,8 @@ def merge_sections(st: Structure, sections: TwoOrMore, into: Name, name: str = "
     merged = Section(into, name or into, kind or found[0][1].kind,
                      [f for _, s in found for f in s.functions], staff,
                      [n for _, s in found for n in [s.name, *s.nameplates] if n != (name or into)],
-                     {f: s.origin(f) for _, s in found for f in s.functions})
+                     {f: s.origin(f) for _, s in found for f in s.functions},
+                     list(dict.fromkeys(f for _, s in found for f in s.claims)))
     deputy = body.deputy_for(found[0][1].id)  # 分管: the merged section stays with the first section's deputy
     body.in_charge = {lid: [x for x in secs if x not in sections] for lid, secs in body.in_charge.items()}
     if deputy is not None:
