@@ -106,6 +106,8 @@ class Task:
     tray_at = 0.0  # when the task last reached a leader's in-tray
     returns = 0  # times returned for revision (sim.mechanisms.rework)
     reviewed = None  # level -> sign-offs at that level so far, once a level may return it (sim.mechanisms.rework)
+    passes = 0  # times passed between the sections claiming a function (sim.mechanisms.ownership)
+    detour = None  # (route, at) to go back to after the passes (sim.mechanisms.ownership)
 
     def __init__(self, number, wf_index, arrival, route, hours, uniforms):
         self.number = number  # arrival order: the same task under every structure (common random numbers)

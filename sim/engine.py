@@ -12,7 +12,8 @@ The interface, all on the engine object a mechanism receives:
 * **operations** the core provides: ``schedule(t, fn, arg)``, ``advance(task)`` (walk the task's
   route on), ``start(person, job)``, ``suspend(person)`` (put the job in hand aside with its
   remaining work), ``unstaff(person)`` / ``restaff(person)`` (a person stops / starts counting as
-  able for their queues), ``stream(name)`` (a named random stream, shared by name).
+  able for their queues), ``stream(name)`` (a named random stream, shared by name),
+  ``handler_of(step)`` (the handler a route step takes: for a mechanism walking a task through steps of its own).
 * **slots** one mechanism fills: ``handlers[(kind, approval)]`` (what happens when a task reaches a
   route step of that kind; ``handlers[(kind, approval, level)]``, if filled, takes the approval steps
   of one level: looked up once per route step when the routes are built), ``enqueue(job, queue)``, ``assign(job)`` (work for a section function),
@@ -134,9 +135,7 @@ class Engine(mesa.Model):
         IdleIndex(self.queues.values(), self.staff)
         self._reindex = IdleIndex.update
         self.routes = [self.route_of(wf) for wf in sc.workload.workflows]
-        handler = self.handlers
-        self._routes = [[(handler.get((s.kind, s.approval, s.level)) or handler[(s.kind, s.approval)], s) for s in r]
-                        for r in self.routes]
+        self._routes = [[(self.handler_of(s), s) for s in r] for r in self.routes]
         self._draws = [[(s.hours.bind(self.rng_work), s.kind == "visit") for s in wf.steps if s.kind != "approve"]
                        for wf in sc.workload.workflows]
         self._has_visits = [any(visit for _, visit in d) for d in self._draws]
@@ -148,6 +147,11 @@ class Engine(mesa.Model):
         self.day = 0
         self.running = True
         self._finished = None
+
+    def handler_of(self, step):
+        """The handler a route step of this kind takes (see ``handlers`` in the module docstring)."""
+        h = self.handlers
+        return h.get((step.kind, step.approval, step.level)) or h[(step.kind, step.approval)]
 
     def stream(self, name: str):
         """The named random stream (``sim.streams``), one generator per name for the whole run."""

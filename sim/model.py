@@ -18,6 +18,7 @@ from .mechanisms.internal_coordination import InternalCoordination
 from .mechanisms.learning import Learning
 from .mechanisms.lending import Lending
 from .mechanisms.meetings import Meetings
+from .mechanisms.ownership import Ownership
 from .mechanisms.rework import Rework
 from .mechanisms.routing import Handoff
 from .mechanisms.span import Span
@@ -32,8 +33,10 @@ from .scenario import Scenario, load_scenario
 # skills give). Dispatch before Halts (hand-outs leave a head's queue before it counts as halted),
 # Halts before Lending (a halt is closed before the secondment ends). Span before Dispatch (dispatch reads
 # the span of control when it builds). Meetings after Approvals (they sign through it) and Rework after
-# Handoff (it adds review steps to the routes Handoff compiles).
-MECHANISMS = (Absences, StaggeredLeave, Handoff, InternalCoordination, Counterparts, Approvals, Meetings, Rework, Windows,
+# Handoff (it adds review steps to the routes Handoff compiles); Ownership between them (it adds its
+# contested steps to Handoff's routes, and Rework numbers the routes with them).
+MECHANISMS = (Absences, StaggeredLeave, Handoff, InternalCoordination, Counterparts, Ownership, Approvals, Meetings, Rework,
+              Windows,
               Learning, Transition, Span, Dispatch, Halts, Lending)
 
 

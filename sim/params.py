@@ -101,6 +101,18 @@ class InternalCoordination:
 
 
 @dataclass(frozen=True)
+class Ownership:
+    """Work on a function two sections claim passed between them before it is done (推诿扯皮;
+    ``sim.mechanisms.ownership``). Acts only where a structure declares ``claims``."""
+    # chance that the owner, each time it holds a contested task, passes it on to its claimant(s) (a round: to each
+    # claimant and back). Assumption: one time in four; seed 000 names the problem ("职能交叉、推诿扯皮") but no rate
+    p_pass: float = 0.25
+    # passes at most per task and step; a round that would exceed it is not started. Assumption: four, two rounds
+    # with one claimant: after being refused twice each way a matter goes to the deputy in charge, who settles it
+    max_passes: int = 4
+
+
+@dataclass(frozen=True)
 class Deputies:
     """分管 (``sim.mechanisms.deputies``): who signs is set by ``Body.in_charge`` in the structure."""
     # a matter crossing into a section under another deputy needs both to sign (会签); the issue's rule and the
@@ -215,6 +227,7 @@ class Params:
     leave_policy: LeavePolicy = LeavePolicy()
     continuity: Continuity = Continuity()
     internal_coordination: InternalCoordination = InternalCoordination()
+    ownership: Ownership = Ownership()
     deputies: Deputies = Deputies()
     counterparts: Counterparts = Counterparts()
     approval: Approval = Approval()

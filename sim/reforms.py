@@ -90,6 +90,7 @@ def reform(fn):
         except pydantic.ValidationError as e:
             raise ValueError(_message(e)) from None
         st.prune_in_charge()  # sections merged or emptied away leave their deputy's charge
+        st.prune_claims()  # an owner merged with its claimant, or a function moved to it, is no longer contested
         st.released += [lid for lid in sorted(posted - st.posted()) if lid not in st.released]
         st.check()
 
@@ -126,7 +127,8 @@ def merge_sections(st: Structure, sections: TwoOrMore, into: Name, name: str = "
     who share the head's span of control (``former_heads: staff``: they become staff, and the head
     alone answers for everyone). Old names stay as nameplates (加挂牌子) so upper-level counterparts
     still find them (``keep_nameplates: false`` drops them: upper-level work addressed to the old names
-    loses its contact, ``sim.mechanisms.counterparts``)."""
+    loses its contact, ``sim.mechanisms.counterparts``). The merged section keeps its parts' claims (职能交叉)
+    but those on its own functions."""
     found = []
     for s in sections:
         try:
@@ -151,7 +153,8 @@ def merge_sections(st: Structure, sections: TwoOrMore, into: Name, name: str = "
     merged = Section(into, name or into, kind or found[0][1].kind,
                      [f for _, s in found for f in s.functions], staff,
                      [n for _, s in found for n in [s.name, *s.nameplates] if n != (name or into)] if keep_nameplates else [],
-                     {f: s.origin(f) for _, s in found for f in s.functions})
+                     {f: s.origin(f) for _, s in found for f in s.functions},
+                     list(dict.fromkeys(f for _, s in found for f in s.claims)))
     deputy = body.deputy_for(found[0][1].id)  # 分管: the merged section stays with the first section's deputy
     body.in_charge = {lid: [x for x in secs if x not in sections] for lid, secs in body.in_charge.items()}
     if deputy is not None:
@@ -338,11 +341,14 @@ def move_functions(st: Structure, functions: Names, to: Name, body: Name | None 
 def concentrate_approvals(st: Structure, body: Name, functions: Names, office: Name = "approval_office",
                           name: str = "行政审批处", location: str = "service_hall", window: bool = True) -> None:
     """一个部门一个机构管审批: one approval office takes the approval items several divisions
-    handled, and (``window``) receives citizens at one window in the service hall."""
+    handled, and (``window``) receives citizens at one window in the service hall. Claims other
+    sections made on those items (职能交叉) end: one office holds them."""
     bid = _body(st, body, "body").id
     if window and any(w.id == f"{office}_window" for w in st.windows):
         raise ValueError(f"office: window id {office + '_window'!r} already exists")
     move_functions.inplace(st, functions, office, bid, {"name": name, "kind": "approval_office"})
+    for s in st.body(bid).sections:  # one office holds the approvals: nobody else claims them (审批权分散 ends)
+        s.claims = [f for f in s.claims if f not in functions]
     if window:
         services = [f"{bid}/{f}" for f in functions]
         st.windows = [Window(w.id, w.name, w.location, [sv for sv in w.services if sv not in services])

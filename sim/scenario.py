@@ -19,8 +19,8 @@ import pydantic
 from . import reforms as reform_lib
 from .calendar import WorkCalendar
 from .errors import InputError, short
-from .params import (AbsenceKind, AbsenceRule, Approval, Continuity, Counterparts, Deputies, Handoff, InternalCoordination, LeavePolicy,
-                     Meetings, Params, Protocol, Rework, SizeCosts, Transition, Windows)
+from .params import (AbsenceKind, AbsenceRule, Approval, Continuity, Counterparts, Deputies, Handoff, InternalCoordination,
+                     LeavePolicy, Meetings, Ownership, Params, Protocol, Rework, SizeCosts, Transition, Windows)
 from .schema import (MAX_ABSENCES_PER_YEAR, MAX_EXPECTED_TASKS, MAX_HORIZON_DAYS, MAX_LOAD_FACTOR,  # noqa: F401 (the bounds)
                      MAX_PROTOCOL_STEPS, MAX_RATE_PER_DAY, MAX_STAFF, MIN_ABSENCE_DAYS, DerivedSpec, ScenarioFile,
                      input_error, to_dist)
@@ -301,6 +301,16 @@ def _structure(file, spec, path, name):
                 raise err(f"{sp}.staff", "a section has at most one head")
             sections.append(Section(s.id, s.name if s.name is not None else s.id, s.kind, list(s.functions or []),
                                     staff, list(s.nameplates or [])))
+        for si, s in enumerate(b.sections):  # 职能交叉: once every section of the body has said what it owns
+            for j, f in enumerate(s.claims or []):
+                p = f"{bp}.sections.{si}.claims.{j}"
+                if owned.get(f) == s.id:
+                    raise err(p, f"section {s.id!r} owns {f!r} itself: a claim is on another section's function")
+                if f not in owned:
+                    raise err(p, f"unknown function {f!r}: no section of body {b.id!r} owns it")
+                if f in s.claims[:j]:
+                    raise err(p, f"{f!r} is claimed twice")
+            sections[si].claims = list(s.claims or [])
         seen_bodies.add(b.id)
         body = Body(b.id, b.name if b.name is not None else b.id, sections, blead, b.direct_handling)
         for lid, secs in (b.in_charge or {}).items():
@@ -394,7 +404,7 @@ def _params(file, spec) -> Params:
     blocks = {k: cls(**getattr(spec, k).model_dump()) for k, cls in (
         ("approval", Approval), ("size_costs", SizeCosts), ("windows", Windows), ("transition", Transition),
         ("absence_rule", AbsenceRule), ("continuity", Continuity), ("internal_coordination", InternalCoordination),
-        ("deputies", Deputies), ("counterparts", Counterparts), ("rework", Rework))
+        ("deputies", Deputies), ("counterparts", Counterparts), ("rework", Rework), ("ownership", Ownership))
         if getattr(spec, k) is not None}
     if spec.meetings is not None:
         m = spec.meetings.model_dump()

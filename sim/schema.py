@@ -34,8 +34,8 @@ from .calendar import WorkCalendar
 from .distributions import KEYS, KINDS, MAX_CV, MAX_HOURS, MIN_CV, Dist
 from .errors import _ITEM, InputError, folder_name_problem, not_a_number, short
 from .params import (ABSENCE_STARTS, COORD_ROLES, LEAVE_POLICIES, LEAVE_SCOPES, RATE_COUNTS, SPAN_FORMS, WORK_IN_HAND,
-                     AbsenceKind, AbsenceRule, Approval, Continuity, Counterparts, Deputies, InternalCoordination, LeavePolicy, Meetings,
-                     Protocol, Rework, SizeCosts, Transition, Windows)
+                     AbsenceKind, AbsenceRule, Approval, Continuity, Counterparts, Deputies, InternalCoordination, LeavePolicy,
+                     Meetings, Ownership, Protocol, Rework, SizeCosts, Transition, Windows)
 from .structure import POSTS, SECTION_KINDS, Body, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
 
@@ -51,6 +51,7 @@ MAX_STAFF = 100_000  # assumption: a structure beyond a province's civil service
 MAX_LENDING_DELAY_HOURS = 10_000  # assumption: secondment paperwork of five working years is a typo
 MAX_SHARE_RETURNED = 0.99  # a share of 1 would return every submission for ever (as transition.slowdown's bound)
 MAX_REDO_FRACTION = 10.0  # assumption: a revision ten times the original work is a typo
+MAX_PASSES = 100  # assumption: a matter passed between two sections a hundred times is a typo
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,6 +207,7 @@ class SectionSpec(Shape):
     functions: list[Name] | None = Field(None, description="functions the section owns (once per body)")
     staff: list[StaffSpec]
     nameplates: list[Name] | None = Field(None, description=SECTION["nameplates"])
+    claims: list[Name] | None = Field(None, description=SECTION["claims"])
 
 
 class BodySpec(Shape):
@@ -348,6 +350,8 @@ DeputiesSpec = block(Deputies, types={"countersign": Flag})
 CounterpartsSpec = block(Counterparts, {"sort_hours": MAX_HOURS, "lost_delay_hours": MAX_HOURS})
 InternalCoordinationSpec = block(InternalCoordination, {"hours": MAX_HOURS, "floor": 1.0, "fade_days": MAX_HORIZON_DAYS},
                                  types={"steps": whole("internal coordination steps", ge=0, le=MAX_PROTOCOL_STEPS)})
+OwnershipSpec = block(Ownership, {"p_pass": 1.0},
+                      types={"max_passes": whole(field_docs(Ownership)["max_passes"], ge=0, le=MAX_PASSES)})
 AbsenceRuleSpec = block(AbsenceRule, types={"start": Literal[ABSENCE_STARTS], "work_in_hand": Literal[WORK_IN_HAND],
                                             "counts": Literal[RATE_COUNTS]})
 LeavePolicySpec = block(LeavePolicy, {"max_defer_days": MAX_HORIZON_DAYS},
@@ -381,6 +385,7 @@ class ParamsSpec(Shape):
     leave_policy: LeavePolicySpec | None = None
     continuity: ContinuitySpec | None = None
     internal_coordination: InternalCoordinationSpec | None = None
+    ownership: OwnershipSpec | None = None
     deputies: DeputiesSpec | None = None
     counterparts: CounterpartsSpec | None = None
     approval: ApprovalSpec | None = None

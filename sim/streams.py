@@ -14,7 +14,7 @@ from hashlib import blake2b
 import numpy as np
 
 STREAMS = ("arrivals", "work_sizes", "absences", "dispatch", "coordination", "continuity", "internal_coordination",
-           "rework")
+           "rework", "ownership")
 
 
 def _seed_seq(seed: int, *key: int) -> np.random.SeedSequence:

@@ -29,6 +29,9 @@ class Section:
     staff: list[StaffMember] = field(default_factory=list)
     nameplates: list[str] = field(default_factory=list)  # 加挂牌子: old names kept for upper levels
     origins: dict[str, str] = field(default_factory=dict)  # function -> the old section it came from (a merge keeps it)
+    # 职能交叉: functions another section of the same body owns that this one also claims; work on them may be
+    # passed between the owner and its claimants before it is done (sim.mechanisms.ownership)
+    claims: list[str] = field(default_factory=list)
 
     def origin(self, function: str) -> str:
         """The old section a function came from: itself unless a merge or a move brought it."""
@@ -128,6 +131,16 @@ class Structure:
         workflows, where ``owner`` (a scan of the body's sections) per step would be quadratic."""
         return {(i, f): s for b in self.bodies for s in b.sections for f in s.functions for i in (b.id, *b.aliases)}
 
+    def claimants(self) -> dict[tuple[str, str], list[Section]]:
+        """(owning section id, function) -> the sections claiming it (职能交叉), in structure order."""
+        out: dict[tuple[str, str], list[Section]] = {}
+        for b in self.bodies:
+            owner = {f: s.id for s in b.sections for f in s.functions}
+            for s in b.sections:
+                for f in s.claims:
+                    out.setdefault((owner[f], f), []).append(s)
+        return out
+
     def window_of(self, body_id: str, function: str) -> Window | None:
         key = f"{self.body(body_id).id}/{function}"
         return next((w for w in self.windows if key in w.services), None)
@@ -169,6 +182,14 @@ class Structure:
                     unique("staff member", m.id)
                 if sum(m.post == "head" for m in s.staff) > 1:
                     raise ValueError(f"section {s.id!r} has more than one head")
+            for s in b.sections:
+                for f in s.claims:
+                    if f in s.functions:
+                        raise ValueError(f"section {s.id!r} claims {f!r}, which it owns itself")
+                    if f not in owned:
+                        raise ValueError(f"section {s.id!r} claims {f!r}, which no other section of body {b.id!r} owns")
+                if len(set(s.claims)) < len(s.claims):
+                    raise ValueError(f"section {s.id!r} claims a function twice")
             for lv, lid in b.leaders.items():
                 if lid not in self.leaders:
                     raise ValueError(f"body {b.id!r}: level {lv!r} is held by unknown leader {lid!r}")
@@ -245,6 +266,11 @@ class Structure:
                 "section_lead_posts": sum(m.post in ("head", "deputy") for _, s, m in self.staff() if s.kind != "squad"),
                 "staff": sum(1 for _ in self.staff()),
                 "released_leaders": len(self.released)}
+
+    def prune_claims(self) -> None:
+        """Drop claims on functions the claimant now owns (a merge with the owner, a move to it)."""
+        for _, s in self.sections():
+            s.claims = [f for f in s.claims if f not in s.functions]
 
     # ---- counts used by the structural claims --------------------------------------------
     def counts(self) -> dict[str, float]:

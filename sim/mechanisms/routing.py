@@ -5,7 +5,8 @@ the coordination protocol there (``params.handoff.section``: N steps, 环节, ea
 role's queue: sender, receiving head, receiver); crossing a body line pays the heavier one
 (``params.handoff.body``: leaders' joint sign-off, a formal letter in the mail). Inside a section a
 task crosses nothing, except the old desks of a merged one (``sim.mechanisms.internal_coordination``). Consecutive visits to windows are one counter, not a handoff (see
-``sim.mechanisms.windows``). Approval steps resolve to people (``sim.mechanisms.approvals``). The
+``sim.mechanisms.windows``). Work on a function another section also claims may first be passed
+between them (``sim.mechanisms.ownership``). Approval steps resolve to people (``sim.mechanisms.approvals``). The
 route is structural: compiled once per workflow and structure; only the hours differ between tasks.
 The defaults (3 steps of half an hour in a section, 5 with an 8-hour letter between bodies) are the
 first version's assumptions; seed 001 counts "三个环节" saved by one merger.
@@ -44,8 +45,10 @@ class RouteStep:
     back: int = -1  # review (sim.mechanisms.rework): route index of the work step a returned submission redoes
 
 
-def _protocol_steps(st: Structure, proto: Protocol, sender: Section, sender_body: str,
-                    receiver: Section, receiver_body: str, cross_body: bool, label: str):
+def protocol_steps(st: Structure, proto: Protocol, sender: Section, sender_body: str,
+                   receiver: Section, receiver_body: str, cross_body: bool, label: str) -> list[RouteStep]:
+    """The coordination steps of one handoff from ``sender`` to ``receiver`` (no crossing step: the
+    caller counts the handoff its own way)."""
     out = []
     for i in range(proto.steps):
         role = proto.roles[i % len(proto.roles)]
@@ -102,7 +105,7 @@ def compile_route(st: Structure, wf: Workflow, params: Params, owners: dict | No
             cross = body_id != last_body
             proto = params.handoff.body if cross else params.handoff.section
             label = "handoff_body" if cross else "handoff"
-            route.extend(_protocol_steps(st, proto, last_sec, last_body, sec, body_id, cross, label))
+            route.extend(protocol_steps(st, proto, last_sec, last_body, sec, body_id, cross, label))
             if not cross and params.deputies.countersign:  # 会签: two deputies' areas
                 route.extend(RouteStep("leader", leader=lid, name=f"countersign:{who}")
                              for who, lid in zip(("sender", "receiver"), countersigners(st, body_id, last_sec.id, sec.id)))
