@@ -38,13 +38,14 @@ def test_three_steps_come_from_the_handoff_protocol():
 
 
 def test_road_saving_emerges_from_leader_in_trays():
-    res = _run("shanxi", "shanxi_county", ("before", "after"), 120)
+    trays = [("params.meetings.levels", ())]  # the daily in-trays alone (the 局务会 is tests/test_meetings_rework.py's)
+    res = _run("shanxi", "shanxi_county", ("before", "after"), 120, trays)
     assert C.s_levels(res, CFG).value == pytest.approx(2.0)
     assert C.s_week(res, CFG).value > 0.5
     # documents carried between levels in half an hour vs two days: the two levels the reform removes
     # take that routing with them, so the saving grows by about 2 x 1.5 days. Nothing is typed in.
-    short = _run("shanxi", "shanxi_county", ("before", "after"), 120, [("params.approval.routing_hours", 0.5)])
-    long = _run("shanxi", "shanxi_county", ("before", "after"), 120, [("params.approval.routing_hours", 16.0)])
+    short = _run("shanxi", "shanxi_county", ("before", "after"), 120, [("params.approval.routing_hours", 0.5), *trays])
+    long = _run("shanxi", "shanxi_county", ("before", "after"), 120, [("params.approval.routing_hours", 16.0), *trays])
     assert C.s_week(long, CFG).value > C.s_week(short, CFG).value + 2.0
 
 

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 import sim
+from bureaus import finance_without_claims
 from sim import reforms
 from sim.agents import Task
 from sim.model import OfficeModel
@@ -12,7 +13,7 @@ DAYS = 60
 
 @pytest.fixture(scope="module")
 def bureau():
-    return sim.load_scenario("finance_bureau")
+    return finance_without_claims()  # counts of steps and handoffs without 政法科's claim (tests/test_ownership.py)
 
 
 @pytest.mark.parametrize("structure", ["fragmented", "merged"])

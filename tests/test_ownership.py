@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import sim
+from bureaus import finance_without_claims
 from sim import reforms
 from sim.model import OfficeModel
 from sim.mechanisms.ownership import Ownership
@@ -18,10 +19,9 @@ DAYS = 100
 
 @pytest.fixture(scope="module")
 def bureau():
-    sc = sim.load_scenario("finance_bureau")
+    sc = finance_without_claims()  # the embedded scenario declares the claim (seed 000); these tests add it
     assert sc.structures["fragmented"].bodies[0].sections[3].id == "politics_law"
-    # the embedded scenario declares the claim (seed 000); these tests start from none and add it
-    return sc.with_overrides({"structures.fragmented.bodies.0.sections.3.claims": []})
+    return sc
 
 
 def _same(a: dict, b: dict) -> bool:
