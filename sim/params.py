@@ -105,8 +105,10 @@ class Ownership:
     """Work on a function two sections claim passed between them before it is done (推诿扯皮;
     ``sim.mechanisms.ownership``). Acts only where a structure declares ``claims``."""
     # chance that the owner, each time it holds a contested task, passes it on to its claimant(s) (a round: to each
-    # claimant and back). Assumption: one time in four; seed 000 names the problem ("职能交叉、推诿扯皮") but no rate
-    p_pass: float = 0.25
+    # claimant and back). Assumption: one time in ten (a contested function is mostly routine work, done where it
+    # always was; one in four bounced the finance bureau's one-person 政法科 into overload); seed 000 names the problem
+    # ("职能交叉、推诿扯皮") but no rate
+    p_pass: float = 0.1
     # passes at most per task and step; a round that would exceed it is not started. Assumption: four, two rounds
     # with one claimant: after being refused twice each way a matter goes to the deputy in charge, who settles it
     max_passes: int = 4
