@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from bureaus import NO_CLAIMS  # noqa: E402
 from matplotlib.collections import PathCollection, PolyCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
@@ -102,12 +103,14 @@ def test_from_runs_reproduces_sim_compare(cmp):
 
 def test_compare_workflow_counts_three_fewer_steps(sc):
     """Three fewer once the old desks work as one (no internal coordination); fewer while they do not."""
-    one = sc.with_overrides({"params.internal_coordination.steps": 0})
+    # the old desks work as one and 政法科 claims nothing of 行政科's (职能交叉 adds passes: tests/test_ownership.py)
+    one = sc.with_overrides({"params.internal_coordination.steps": 0, **NO_CLAIMS})
     c = analysis.compare_workflow(one, "budget_adjust", replications=2, days=DAYS)
     d = c.differences.set_index("metric")
     assert d.loc["coordination_steps", "mean_diff"] == pytest.approx(-3)
     assert d.loc["handoffs", "mean_diff"] == pytest.approx(-1)
-    apart = analysis.compare_workflow(sc, "budget_adjust", replications=2, days=DAYS).differences.set_index("metric")
+    apart = analysis.compare_workflow(sc.with_overrides(NO_CLAIMS), "budget_adjust", replications=2,
+                                      days=DAYS).differences.set_index("metric")
     assert -3 < apart.loc["coordination_steps", "mean_diff"] < -2
     with pytest.raises(KeyError):
         analysis.compare_workflow(sc, "no_such_workflow", replications=1, days=5)
