@@ -266,6 +266,8 @@ def _draw_reform(draw, stt, fresh):
             return None
         return {name: {"functions": pick(funcs, 1, 3), "proficiency": draw(st.sampled_from([0.5, 1.0, 1.5]))}}
     if name == "concurrent_head":
+        if not leaders:  # every leader deployed as staff (deploy_released)
+            return None
         return {name: {"body": draw(st.sampled_from(body_ids)), "leader": draw(st.sampled_from(leaders)),
                        "direct_handling": draw(st.booleans())}}
     if name == "remove_leader_posts":
