@@ -13,10 +13,12 @@ The interface, all on the engine object a mechanism receives:
   route on), ``start(person, job)``, ``suspend(person)`` (put the job in hand aside with its
   remaining work), ``unstaff(person)`` / ``restaff(person)`` (a person stops / starts counting as
   able for their queues), ``stream(name)`` (a named random stream, shared by name),
-  ``handler_of(step)`` (the handler a route step takes: for a mechanism walking a task through steps of its own).
+  ``handler_of(step)`` (the handler a route step takes: for a mechanism walking a task through steps
+  of its own).
 * **slots** one mechanism fills: ``handlers[(kind, approval)]`` (what happens when a task reaches a
   route step of that kind; ``handlers[(kind, approval, level)]``, if filled, takes the approval steps
-  of one level: looked up once per route step when the routes are built), ``enqueue(job, queue)``, ``assign(job)`` (work for a section function),
+  of one level: looked up once per route step when the routes are built), ``enqueue(job, queue)``,
+  ``assign(job)`` (work for a section function),
   ``head_job(task, step, hours)``, ``job_done(person, job)``, ``hand_back(job)``,
   ``to_leader(task, step)``, ``next_job(person)`` (a free person takes work), ``route_of(workflow)``,
   ``may_serve(person, function)``, ``untrained_speed`` (how fast someone works a function they have

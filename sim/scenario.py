@@ -313,7 +313,12 @@ def _structure(file, spec, path, name):
             sections[si].claims = list(s.claims or [])
         seen_bodies.add(b.id)
         body = Body(b.id, b.name if b.name is not None else b.id, sections, blead, b.direct_handling)
+        own = {x.id for x in sections}
         for lid, secs in (b.in_charge or {}).items():
+            for j, sid in enumerate(secs):  # the structure check would name only the structure
+                if sid not in own:
+                    raise err(f"{bp}.in_charge.{lid}.{j}", f"{sid!r} is not a section of body {b.id!r} "
+                                                          f"(sections: {', '.join(sorted(own))})")
             body.in_charge[leader_ref(lid, f"{bp}.in_charge.{lid}")] = list(secs)
         bodies.append(body)
     above = {k: leader_ref(v, f"above.{k}") for k, v in (spec.above or {}).items()}

@@ -92,7 +92,7 @@ def test_load_warns_of_a_leader_in_charge_of_nothing_and_a_section_with_no_deput
 
 @pytest.mark.parametrize("charge, needle", [
     ({"nobody": ["budget"]}, "in_charge.nobody"),
-    ({"deputy_a": ["no_such_section"]}, "not a section of the body"),
+    ({"deputy_a": ["no_such_section"]}, r"in_charge.deputy_a.0 .*not a section of body .finance."),
     ({"deputy_a": ["budget"], "deputy_b": ["budget"]}, "in the charge of both"),
 ])
 def test_bad_charges_are_one_clear_error(bureau, charge, needle):
