@@ -11,7 +11,7 @@ standard figures (each function returns a matplotlib Figure; nothing is shown or
     analysis.plot_sweep_heatmap(sw, "span_cost", "load_factor", "mean_cycle_hours", difference=True)
 """
 from . import style
-from .claims import plot_claim_sensitivity, plot_claims_before_after, plot_transition, system_figures
+from .claims import plot_improvements, plot_transition, system_figures
 from .comparison import KEY_METRICS, TASK_MEASURES, compare, compare_workflow, from_results, from_runs, plot_comparison, table
 from .cycletime import plot_cycle_cdf
 from .halts import plot_halt_timeline
@@ -25,5 +25,5 @@ from .utilisation import plot_utilisation
 __all__ = ["KEY_METRICS", "TASK_MEASURES", "compare_workflow", "Ledgers", "as_ledgers", "case_journey", "compare", "from_results", "from_runs",
            "interesting_case", "load_ledgers", "method_of", "plot_comparison", "plot_cycle_cdf",
            "plot_halt_timeline", "plot_journey", "plot_org_chart", "plot_sensitivity", "plot_sweep_heatmap",
-           "plot_utilisation", "read_dir", "short_name", "style", "table", "plot_claims_before_after",
-           "plot_claim_sensitivity", "plot_transition", "system_figures"]
+           "plot_utilisation", "read_dir", "short_name", "style", "table", "plot_improvements",
+           "plot_transition", "system_figures"]

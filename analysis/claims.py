@@ -1,8 +1,7 @@
 """The claims report's figures (``python -m experiments reproduce`` writes them).
 
-- ``plot_claims_before_after(rows)``: one panel per claim, before and after means with 95 % CIs
-- ``plot_claim_sensitivity(table)``: one panel per (claim, factor), the paired effect with its CI
-  and the points where the claim holds marked
+- ``plot_improvements(rows, lang)``: every dynamic claim's paired improvement and CI on one axis, in units of
+  its own margin (so 1 is the bar, 0 no change, -1 the bar the other way), marked by verdict
 - ``plot_transition(diff, roll, cross)``: the daily after - before cycle-time difference after a reform
 - ``system_figures(...)``: a seed system before and after its reform through the standard figures
   (org chart, structure comparison, utilisation, halts, cycle-time CDF, a task's journey)
@@ -26,57 +25,48 @@ from .orgchart import plot_org_chart
 from .utilisation import plot_utilisation
 
 
-def _err(t):
-    m, lo, hi = t
-    if lo is None or math.isnan(lo):
-        return m, 0.0, 0.0
-    return m, m - lo, hi - m
+SYSTEM_NAMES = {"000": ("Huaibei", "淮北"), "001": ("Xicheng", "西城"), "002": ("Harbin", "哈尔滨"),
+                "003": ("Licheng", "鲤城"), "004": ("Shanxi", "山西两县")}
+VERDICT_STYLE = {  # colour-blind safe (Okabe-Ito) and a shape per verdict
+    "reproduced": ("#0072B2", "o"), "inconclusive": ("#999999", "s"), "not reproduced": ("#E69F00", "D"),
+    "reversed": ("#D55E00", "X")}
+VERDICT_ZH = {"reproduced": "复现", "inconclusive": "尚无定论", "not reproduced": "未复现", "reversed": "相反"}
 
 
-def _grid(n, ncols, w, h):
-    nr = math.ceil(n / ncols)
-    fig = Figure(figsize=(w * min(ncols, n), h * nr), layout="constrained")
-    axes = fig.subplots(nr, min(ncols, n), squeeze=False)
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
-    return fig, axes
-
-
-def plot_claims_before_after(rows, ncols=4, labels=("before", "after")) -> Figure:
-    """rows: iterable of (title, label, (mean, lo, hi) before, (mean, lo, hi) after)."""
+def plot_improvements(rows, lang: str = "en") -> Figure:
+    """rows: (claim id, tier, Outcome, verdict without the premise). One dot and CI per claim, scaled by the
+    claim's margin, so claims in hours, halts and shares share an axis; the label gives the figure itself."""
     style.setup()
+    zh = lang == "zh" and style.has_cjk()
     rows = list(rows)
-    fig, axes = _grid(max(len(rows), 1), ncols, 3.2, 2.8)
-    for ax, (title, label, b, a) in zip(axes.flat, rows):
-        ms, lows, highs = zip(_err(b), _err(a))
-        ax.bar([0, 1], ms, yerr=[lows, highs], color=["#999999", "#3b75af"], capsize=4)
-        ax.set_xticks([0, 1], labels)
-        ax.set_title(title, fontsize=9)
-        ax.set_ylabel(label, fontsize=8)
-        ax.tick_params(labelsize=8)
-    return fig
-
-
-def plot_claim_sensitivity(table, ncols=3) -> Figure:
-    """table: DataFrame with claim, factor, value, effect, mean, ci_low, ci_high, claim_holds."""
-    style.setup()
-    groups = list(table.groupby(["claim", "factor"], sort=False))
-    fig, axes = _grid(max(len(groups), 1), ncols, 4.2, 3.0)
-    for ax, ((claim, factor), g) in zip(axes.flat, groups):
-        x, m = g["value"].to_numpy(float), g["mean"].to_numpy(float)
-        lo, hi = g["ci_low"].to_numpy(float), g["ci_high"].to_numpy(float)
-        ax.plot(x, m, "-", color="#3b75af")
-        ok = g["claim_holds"].to_numpy(bool)
-        ax.scatter(x[ok], m[ok], color="#2a9d3a", zorder=3, label="claim holds")
-        ax.scatter(x[~ok], m[~ok], color="#c0392b", marker="x", zorder=3, label="claim breaks")
-        if np.isfinite(lo).any():
-            ax.fill_between(x, lo, hi, alpha=0.2, color="#3b75af")
-        ax.axhline(0, color="k", lw=0.6)
-        ax.set_title(f"{claim}: {factor}", fontsize=9)
-        ax.set_xlabel(factor, fontsize=8)
-        ax.set_ylabel(g["effect"].iloc[0], fontsize=7)
-        ax.tick_params(labelsize=8)
-    axes.flat[0].legend(fontsize=7)
+    fig = Figure(figsize=(8.5, 0.42 * len(rows) + 1.4), layout="constrained")
+    ax = fig.subplots()
+    for i, (cid, tier, o, without) in enumerate(rows):
+        y = len(rows) - 1 - i
+        m = o.margin if o.margin else 1.0
+        lo, hi = (o.value, o.value) if math.isnan(o.ci_low) else (o.ci_low, o.ci_high)
+        col, mk = VERDICT_STYLE.get(o.verdict, ("#000000", "o"))
+        x, xl, xh = o.value / m, lo / m, hi / m
+        ax.plot([max(xl, -6), min(xh, 6)], [y, y], color=col, lw=2)
+        ax.plot([max(min(x, 6), -6)], [y], marker=mk, color=col, ms=7, ls="none")
+        if x > 6 or x < -6:
+            ax.annotate("→" if x > 6 else "←", (6 if x > 6 else -6, y), ha="center", va="center", fontsize=10)
+        verdict = VERDICT_ZH.get(o.verdict, o.verdict) if zh else o.verdict
+        ax.text(6.3, y, f"{o.value:.3g} [{lo:.3g}, {hi:.3g}], margin {m:.3g}: {verdict}" if not zh else
+                f"{o.value:.3g} [{lo:.3g}, {hi:.3g}]，阈值 {m:.3g}：{verdict}", va="center", fontsize=8)
+    ax.set_yticks(range(len(rows)), [f"{cid} ({tier}) {o.label}" for cid, tier, o, _ in reversed(rows)], fontsize=8)
+    for v, ls in ((-1, ":"), (0, "-"), (1, ":")):
+        ax.axvline(v, color="k", lw=0.7, ls=ls)
+    ax.set_xlim(-6.5, 6.2)
+    if zh:
+        ax.set_xlabel("改革后改善量 ÷ 该结论的最小有意义效应（1 = 阈值；0 = 无变化；负值 = 变差）")
+        ax.set_title("各动态结论：配对差值及 95% 置信区间（模拟噪声，给定假设）", fontsize=10)
+    else:
+        ax.set_xlabel("improvement ÷ the claim's margin (1 = the bar; 0 = no change; below 0 = worse)")
+        ax.set_title("Dynamic claims, five seed systems: paired improvement and 95 % CI "
+                     "(simulation noise given the assumptions)", fontsize=10)
+    handles = [ax.plot([], [], marker=mk, color=col, ls="none")[0] for col, mk in VERDICT_STYLE.values()]
+    ax.legend(handles, [VERDICT_ZH[k] if zh else k for k in VERDICT_STYLE], fontsize=7, loc="lower left")
     return fig
 
 

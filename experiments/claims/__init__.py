@@ -2,7 +2,7 @@
 
 - ``structures``: structural builds for the count claims (Harbin's 652 divisions, Shanxi's counties)
 - ``runs``: paired runs (common random numbers) of the seed scenarios, in a process pool
-- ``claims``: the claims table: each claim, its expected figure, the figure computed from runs, the verdict
-- ``figures``: before/after and sensitivity figures (matplotlib Figures, reusable)
-- ``reproduce``: runs everything and writes claims.csv, claims.md, sensitivity.csv and figures
+- ``claims``: the claims table: each claim in its tier, its margin, the figure computed from runs, the verdict
+- ``loads``: load imbalance as a knob (a premise removed, a factor of the global sample)
+- ``reproduce``: runs everything (sequentially, until verdicts are decided) and writes claims.csv, claims.md and figures
 """

@@ -1,4 +1,4 @@
-"""Run every seed claim and write the claims table, the sensitivity table and figures.
+"""Run every seed claim and write the tiered claims table, where each dynamic claim holds, and figures.
 
     python -m experiments reproduce [--quick] [--replications N] [--out DIR] [--seed S] [--workers W]
 """
@@ -15,10 +15,26 @@ import pandas as pd
 from analysis import claims as figures
 
 from . import claims as C
-from . import sensitivity
 from .runs import run_batches
 
-COLUMNS = ["id", "seed_file", "claim", "expected", "simulated", "ci_low", "ci_high", "verdict", "detail"]
+COLUMNS = ["id", "tier", "seed_file", "claim", "expected", "simulated", "ci_low", "ci_high", "margin", "verdict",
+           "without_premise", "replications", "detail"]
+
+
+def run_claims(cfg: C.Config, workers: int = 1, progress=None):
+    """The table's runs, sequentially: a first look of ``cfg.replications``, then ``cfg.step`` more on every
+    comparison with an undecided verdict, until none is left or ``cfg.max_replications`` is reached."""
+    n = min(cfg.replications, cfg.max_replications)
+    res = run_batches(C.batches(cfg, n), workers=workers, progress=progress)
+    while n < cfg.max_replications:
+        keys = C.undecided(res, cfg)
+        if not keys:
+            break
+        m = min(cfg.max_replications, n + cfg.step)
+        run_batches([b for b in C.batches(cfg, m, first=n) if b.key in keys], workers=workers, progress=progress,
+                    into=res)
+        n = m
+    return res
 
 
 def claims_table(res, cfg, selected=None) -> pd.DataFrame:
@@ -26,10 +42,12 @@ def claims_table(res, cfg, selected=None) -> pd.DataFrame:
     for c in C.CLAIMS:
         if selected and c.id not in selected:
             continue
-        o = c.compute(res, cfg)
-        rows.append({"id": c.id, "seed_file": c.seed, "claim": c.text, "expected": c.expected, "simulated": o.value,
-                     "ci_low": o.ci_low, "ci_high": o.ci_high, "verdict": o.verdict,
-                     "detail": f"{o.detail} | criterion: {c.criterion}", "_outcome": o})
+        o = C.evaluate(c, res, cfg)
+        crit = c.criterion or f"improvement's 95 % CI against a margin of {c.margin_text()}"
+        rows.append({"id": c.id, "tier": c.tier, "seed_file": c.seed, "claim": c.text, "expected": c.expected,
+                     "simulated": o.value, "ci_low": o.ci_low, "ci_high": o.ci_high, "margin": o.margin,
+                     "verdict": o.verdict, "without_premise": o.without, "replications": o.replications or None,
+                     "detail": f"{o.detail} | criterion: {crit}", "_outcome": o})
     return pd.DataFrame(rows)
 
 
@@ -39,16 +57,36 @@ def _num(x):
     return f"{x:.3g}" if abs(x) < 1000 else f"{x:.0f}"
 
 
-def to_markdown(df: pd.DataFrame) -> str:
-    lines = ["| id | seed | claim | expected | simulated | 95 % CI | verdict |", "|---|---|---|---|---|---|---|"]
+def _ci(r):
+    return f"[{_num(r.ci_low)}, {_num(r.ci_high)}]" if _num(r.ci_low) else ""
+
+
+def tier_counts(df: pd.DataFrame) -> str:
+    """The lead sentence: how many rows are identities, conditional and emergent, and their verdicts."""
+    parts = []
+    for tier in C.TIERS:
+        t = df[df.tier == tier]
+        if not len(t):
+            continue
+        v = t.verdict.str.split(":").str[0].str.replace(r" \(.*", "", regex=True).value_counts()
+        parts.append(f"{len(t)} {tier} ({', '.join(f'{n} {k}' for k, n in v.items())})")
+    return f"{len(df)} rows: " + "; ".join(parts)
+
+
+def to_markdown(df: pd.DataFrame, regions: pd.DataFrame | None = None) -> str:
+    lines = [tier_counts(df), "",
+             "| id | tier | claim | expected | simulated | 95 % CI | margin | verdict | without the premise |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for _, r in df.iterrows():
-        ci = f"[{_num(r.ci_low)}, {_num(r.ci_high)}]" if _num(r.ci_low) else ""
-        lines.append(f"| {r.id} | {r.seed_file[:3]} | {r.claim} | {r.expected} | {_num(r.simulated)} | {ci} | {r.verdict} |")
-    lines.append("")
-    lines.append("Details (figures behind each verdict):")
-    lines.append("")
+        lines.append(f"| {r.id} | {r.tier} | {r.claim} | {r.expected} | {_num(r.simulated)} | {_ci(r)} | {_num(r.margin)} "
+                     f"| {r.verdict} | {r.without_premise or ''} |")
+    if regions is not None and len(regions):
+        lines += ["", "Where each dynamic claim holds (one global sample per seed system):", ""]
+        for _, g in regions.iterrows():
+            lines.append(f"- **{g.claim}**: {g.sentence_en}")
+    lines += ["", "Details (figures behind each verdict):", ""]
     for _, r in df.iterrows():
-        lines.append(f"- **{r.id}**: {r.detail}")
+        lines.append(f"- **{r.id}** ({r.tier}): {r.detail}")
     return "\n".join(lines) + "\n"
 
 
@@ -67,43 +105,44 @@ def _cell(text: str, width: int, right: bool = False) -> str:
     return pad + text if right else text + pad
 
 
-def print_table(df: pd.DataFrame, file=sys.stdout):
-    w = {"id": 5, "claim": 58, "expected": 28, "sim": 9, "ci": 20}
-    print(f"{'id':<{w['id']}} {'claim':<{w['claim']}} {'expected':<{w['expected']}} {'simulated':>{w['sim']}} "
-          f"{'95 % CI':<{w['ci']}} verdict", file=file)
+def print_table(df: pd.DataFrame, regions: pd.DataFrame | None = None, file=sys.stdout):
+    w = {"id": 5, "tier": 11, "claim": 50, "sim": 8, "ci": 20, "margin": 7}
+    print(f"{'id':<{w['id']}} {'tier':<{w['tier']}} {'claim':<{w['claim']}} {'simulated':>{w['sim']}} "
+          f"{'95 % CI':<{w['ci']}} {'margin':>{w['margin']}} verdict", file=file)
     for _, r in df.iterrows():
-        ci = f"[{_num(r.ci_low)}, {_num(r.ci_high)}]" if _num(r.ci_low) else ""
-        print(f"{_cell(r.id, w['id'])} {_cell(r.claim, w['claim'])} {_cell(r.expected, w['expected'])} "
-              f"{_cell(_num(r.simulated), w['sim'], right=True)} {_cell(ci, w['ci'])} {r.verdict}", file=file)
+        v = r.verdict + (f" (without the premise: {r.without_premise})" if r.without_premise else "")
+        print(f"{_cell(r.id, w['id'])} {_cell(r.tier, w['tier'])} {_cell(r.claim, w['claim'])} "
+              f"{_cell(_num(r.simulated), w['sim'], right=True)} {_cell(_ci(r), w['ci'])} "
+              f"{_cell(_num(r.margin), w['margin'], right=True)} {v}", file=file)
+    if regions is not None and len(regions):
+        print("\nholds when (global sample):", file=file)
+        for _, g in regions.iterrows():
+            print(f"  {g.claim:<5} {g.sentence_en}", file=file)
 
 
-def reproduce(out: Path, cfg: C.Config, workers: int = 1, progress: bool = True, sens: bool = True):
+def reproduce(out: Path, cfg: C.Config, workers: int = 1, progress: bool = True, where: bool = True, lang: str = "en"):
     t0 = time.time()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    batches = C.batches(cfg) + (sensitivity.batches(cfg) if sens else [])
 
     def bar(i, n):
         if progress and (i == n or i % max(1, n // 20) == 0):
             print(f"\r  runs {i}/{n}  {time.time() - t0:5.0f} s", end="" if i < n else "\n", file=sys.stderr, flush=True)
 
-    res = run_batches(batches, workers=workers, progress=bar)
+    res = run_claims(cfg, workers=workers, progress=bar)
     df = claims_table(res, cfg)
+    regions = None
     df.drop(columns="_outcome").to_csv(out / "claims.csv", index=False)
-    (out / "claims.md").write_text(to_markdown(df), encoding="utf-8")
-    fig = figures.plot_claims_before_after([(f"{r.id}: {o.label}", o.label, o.before, o.after) for r, o in
-                                ((r, r["_outcome"]) for _, r in df.iterrows())
-                                if o.before is not None and o.after is not None and o.label])
-    fig.savefig(out / "before_after.png", dpi=110)
+    (out / "claims.md").write_text(to_markdown(df, regions), encoding="utf-8")
+    name = 1 if lang == "zh" else 0
+    dyn = [(r.id, r.tier, _named(o, figures.SYSTEM_NAMES[r.seed_file[:3]][name]), r.without_premise)
+           for _, r in df.iterrows() for o in [r["_outcome"]]
+           if not math.isnan(o.margin)]
+    figures.plot_improvements(dyn, lang=lang).savefig(out / "improvements.png", dpi=110)
     diff, roll, cross, _, _ = C.transition_curve(res)
     figures.plot_transition(diff, roll, cross).savefig(out / "transition.png", dpi=110)
-    st = None
-    if sens:
-        st = sensitivity.table(res, cfg)
-        st.to_csv(out / "sensitivity.csv", index=False)
-        figures.plot_claim_sensitivity(st).savefig(out / "sensitivity.png", dpi=110)
     write_system_figures(out / "systems", res, cfg)
-    return df, st, time.time() - t0
+    return df, regions, time.time() - t0
 
 
 # the workflow each system's claims are about, for its cycle-time and journey figures
@@ -118,16 +157,25 @@ def write_system_figures(out: Path, res, cfg) -> list[Path]:
     seed = sim.replication_seeds(cfg.seed, 1)[0]  # replication 0 of the claims' runs
     paths = []
     for b in C.batches(cfg):
-        if b.overrides:  # a stress variant of a system, not a system
+        if b.key not in C.SYSTEMS:  # a stress variant or a premise removed, not a system
             continue
         key = b.key
         before, after = b.structures[:2]
         runs = pd.DataFrame([{"structure": st, "replication": r, **rec["summary"]}
                              for st in (before, after) for r, rec in enumerate(res.records[(key, st)])])
-        figs = figures.system_figures(b.scenario, before, after, seed=seed, days=b.days,
+        figs = figures.system_figures(b.scenario, before, after, seed=seed, days=60 if cfg.quick else b.days,
                                       workflow=SYSTEM_WORKFLOW.get(key), runs=runs)
         (out / key).mkdir(parents=True, exist_ok=True)
         for name, fig in figs.items():
             paths.append(out / key / f"{name}.png")
             fig.savefig(paths[-1], dpi=100)
     return paths
+
+
+def _named(o, system: str):
+    """The outcome with its figure's label prefixed by the system's name (titles name the system)."""
+    import copy
+
+    o = copy.copy(o)
+    o.label = f"{system}: {o.label}"
+    return o

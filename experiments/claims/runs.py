@@ -31,11 +31,15 @@ class Batch:
     days: int | None = None
     overrides: tuple = ()  # ((dotted path, value), ...)
     daily: bool = False  # keep the daily mean cycle time by arrival day
+    first: int = 0  # replications before this one already ran (a sequential look adds the rest)
 
     def jobs(self):
         import sim
 
+        # replication seeds are a prefix-stable spawn: the first n of n + k are the seeds of n
         for r, s in enumerate(sim.replication_seeds(self.seed, self.replications)):
+            if r < self.first:
+                continue
             for st in self.structures:
                 yield (self.key, self.scenario, st, r, s, self.days, self.overrides, self.daily)
 
@@ -78,15 +82,21 @@ class Results:
     records: dict = field(default_factory=dict)
 
     def add(self, key, structure, rep, rec):
-        lst = self.records.setdefault((key, structure), [None] * self.batches[key].replications)
+        lst = self.records.setdefault((key, structure), [])
+        lst.extend([None] * (rep + 1 - len(lst)))
         lst[rep] = rec
+
+    def replications(self, key) -> int:
+        return len(self.records[(key, self.batches[key].structures[0])])
 
     def values(self, key, structure, fn) -> np.ndarray:
         return np.array([fn(r) for r in self.records[(key, structure)]], dtype=float)
 
 
-def run_batches(batches: list[Batch], workers: int = 1, progress=None) -> Results:
-    res = Results({b.key: b for b in batches})
+def run_batches(batches: list[Batch], workers: int = 1, progress=None, into: Results | None = None) -> Results:
+    """Run every job of ``batches``; ``into`` adds them to earlier results (more replications)."""
+    res = into if into is not None else Results()
+    res.batches.update({b.key: b for b in batches})
     jobs = [j for b in batches for j in b.jobs()]
     if workers <= 1:
         for i, j in enumerate(jobs):
