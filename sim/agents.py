@@ -98,7 +98,7 @@ class Task:
 
     at = 0  # index of the next route step
     work_steps = coord_steps = internal_steps = handoffs = cross_body = approvals = 0
-    visits = material_sets = trips = 0
+    visits = material_sets = trips = incomplete_visits = 0  # incomplete: visits that sent the citizen home
     touch = halted = 0.0
     was_halted = False
     last_loc = None

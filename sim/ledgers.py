@@ -14,7 +14,7 @@ import pandas as pd
 TASK_COLUMNS = ["task", "workflow", "arrival", "completion", "work_hours", "work_steps", "coordination_steps",
                 "internal_steps", "handoffs",
                 "cross_body_handoffs", "approval_levels", "steps", "waiting_hours", "halted_hours", "halted",
-                "window_visits", "material_sets", "trips", "cycle_hours", "cycle_days"]
+                "window_visits", "material_sets", "trips", "incomplete_visits", "cycle_hours", "cycle_days"]
 STAFF_COLUMNS = ["staff", "name", "body", "section", "post", "busy_hours", "idle_hours", "absent_hours",
                  "coordination_hours", "utilisation"]
 HALT_COLUMNS = ["section", "function", "start", "end", "duration", "tasks_blocked"]
@@ -42,24 +42,25 @@ ROW = np.dtype([("task", "i4"), ("workflow", "i4"), ("arrival", "f8"), ("complet
                 ("work_steps", "i4"), ("coordination_steps", "i4"), ("internal_steps", "i4"), ("handoffs", "i4"),
                 ("cross_body_handoffs", "i4"),
                 ("approval_levels", "i4"), ("touch", "f8"), ("halted_hours", "f8"), ("halted", "?"),
-                ("window_visits", "i4"), ("material_sets", "i4"), ("trips", "i4")])
+                ("window_visits", "i4"), ("material_sets", "i4"), ("trips", "i4"), ("incomplete_visits", "i4")])
 CHUNK = 4096  # rows gathered as tuples (cheap to append) before they are packed into ROW's columns
 COUNTS = ("work_steps", "coordination_steps", "internal_steps", "handoffs", "cross_body_handoffs", "approval_levels",
           "halted")
-VISIT_COUNTS = ("window_visits", "material_sets", "trips")
+VISIT_COUNTS = ("window_visits", "material_sets", "trips", "incomplete_visits")
 
 
 def _row(t, now) -> tuple:
     """A finished task's ``ROW`` record, as a tuple (appending tuples is the cheapest thing Python does)."""
     return (t.number, t.wf, t.arrival, now, sum(t.hours), t.work_steps, t.coord_steps, t.internal_steps, t.handoffs,
-            t.cross_body, t.approvals, t.touch, t.halted, t.was_halted, t.visits, t.material_sets, t.trips)
+            t.cross_body, t.approvals, t.touch, t.halted, t.was_halted, t.visits, t.material_sets, t.trips,
+            t.incomplete_visits)
 
 
 class Ledgers:
     """Rows collected during the run, DataFrames once at the end.
 
     The task ledger is columnar: a finished task is one tuple appended (the cheapest thing Python
-    does), and every ``CHUNK`` tuples are packed into a numpy record array of ``ROW`` (85 bytes a
+    does), and every ``CHUNK`` tuples are packed into a numpy record array of ``ROW`` (89 bytes a
     task, where the tuples and their float objects took about 600). With ``summary_only`` no task
     row is kept: the summary's integer counts are running totals, and only three numbers a task
     after the warm-up stay (cycle, waiting and halted hours, 24 bytes: the median and 90th percentile
@@ -144,6 +145,7 @@ class Ledgers:
             tot["window_visits"] += t.visits
             tot["material_sets"] += t.material_sets
             tot["trips"] += t.trips
+            tot["incomplete_visits"] += t.incomplete_visits
 
     def task_rows(self, start: int = 0) -> np.ndarray:
         """The finished tasks from the ``start``-th on, as ``ROW`` records (the app reads them as a

@@ -83,6 +83,21 @@ def test_road_saving_emerges_from_leader_in_trays():
     assert C.judge(s2, long).value > C.judge(s2, short).value + 2.0
 
 
+def test_trips_split_by_complete_materials():
+    """run_job's trips_complete / trips_incomplete: at the merged window one trip with complete
+    materials, two when the set was incomplete; with no incomplete sets the second is NaN."""
+    res = _run("shanxi", "shanxi_county", ("after",), 40, [("params.windows.incomplete_materials", 0.3)], reps=1)
+    d = res.records[("shanxi", "after")][0]["wf"]["insurance_enrolment"]
+    assert d["n_complete"] > 0 and d["n_incomplete"] > 0 and d["n_complete"] + d["n_incomplete"] == d["n"]
+    assert d["trips_complete"] == 1.0 and d["trips_incomplete"] == 2.0
+    assert d["incomplete_visits"] == pytest.approx(d["n_incomplete"] / d["n"])
+    assert d["trips"] == pytest.approx((d["n_complete"] + 2 * d["n_incomplete"]) / d["n"])
+    res0 = _run("shanxi", "shanxi_county", ("after",), 40, [("params.windows.incomplete_materials", 0.0)], reps=1)
+    d0 = res0.records[("shanxi", "after")][0]["wf"]["insurance_enrolment"]
+    assert d0["incomplete_visits"] == 0 and d0["n_incomplete"] == 0 and math.isnan(d0["trips_incomplete"])
+    assert d0["n_complete"] == d0["n"] and d0["trips_complete"] == 1.0
+
+
 def test_halts_need_absences():
     l1 = _claim("L1")
     on = _run("licheng", "licheng_combos", ("separate", "combos"), 120)

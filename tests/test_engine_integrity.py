@@ -137,6 +137,42 @@ def test_merged_windows_need_one_visit_and_one_set():
     assert b["trips_per_service"] < a["trips_per_service"]
 
 
+def _shanxi_enrolment(structure, p, seed=5):
+    sc = sim.load_scenario("shanxi_county").with_overrides({"params.windows.incomplete_materials": p})
+    t = sim.run(sc, structure=structure, seed=seed, days=60, record_events=False).tasks
+    return t, t[t["workflow"].astype(str) == "insurance_enrolment"]
+
+
+def test_no_incomplete_materials_no_incomplete_visits():
+    for st in ("before", "after"):
+        t, enrol = _shanxi_enrolment(st, 0.0)
+        assert len(enrol) and (t["incomplete_visits"] == 0).all()
+        assert (enrol["trips"] == (3 if st == "before" else 1)).all()
+
+
+def test_complete_materials_make_one_trip_at_the_merged_window():
+    """最多跑一次 holds for the citizens whose materials were complete; an incomplete set is one more trip."""
+    _, enrol = _shanxi_enrolment("after", 0.3)
+    home = enrol["incomplete_visits"].to_numpy()
+    assert (home == 0).any() and (home > 0).any()
+    assert (enrol["trips"][home == 0] == 1).all()
+    assert (enrol["trips"][home > 0] > 1).all()
+    assert (enrol["trips"] == 1 + enrol["incomplete_visits"]).all()  # one window: each incomplete set one more trip
+    assert (enrol["material_sets"] == 1).all() and (enrol["window_visits"] == 1 + enrol["incomplete_visits"]).all()
+    _, before = _shanxi_enrolment("before", 0.3)
+    assert (before["trips"] == 3 + before["incomplete_visits"]).all()  # three windows in three places
+    assert before["incomplete_visits"].max() > 1  # each of the three sets may be incomplete
+
+
+def test_incomplete_visits_same_seed_same_column():
+    a, _ = _shanxi_enrolment("before", 0.3, seed=9)
+    b, _ = _shanxi_enrolment("before", 0.3, seed=9)
+    pd.testing.assert_series_equal(a["incomplete_visits"], b["incomplete_visits"])
+    assert a["incomplete_visits"].sum() > 0
+    c, _ = _shanxi_enrolment("before", 0.3, seed=10)
+    assert not a["incomplete_visits"].equals(c["incomplete_visits"])
+
+
 def test_one_person_section_halts_and_merged_section_does_not(bureau):
     a = sim.run(bureau, structure="fragmented", seed=4, days=120)
     b = sim.run(bureau, structure="merged", seed=4, days=120)

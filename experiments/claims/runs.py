@@ -2,7 +2,10 @@
 
 A *batch* is one scenario, a list of structures, optional overrides, a number of days and replications.
 Every (batch, structure, replication) is one run; the worker keeps only what the claims read: the run's
-summary metrics, per-workflow means over measured tasks, and (on request) the daily mean cycle time by
+summary metrics, per-workflow means over measured tasks (beside them the mean trips of the tasks
+whose materials were complete at every window visit, ``trips_complete`` over ``n_complete`` tasks,
+and of those sent home at least once, ``trips_incomplete`` over ``n_incomplete``: 最多跑一次 is
+promised for the first; NaN where there are none), and (on request) the daily mean cycle time by
 arrival day. Workers are spawned processes (Mesa forces spawn), so everything here is module-level.
 """
 from __future__ import annotations
@@ -18,7 +21,8 @@ import numpy as np
 from experiments.runner import exit_with_parent  # workers end when a killed parent cannot stop them
 
 WF_METRICS = ("steps", "work_steps", "coordination_steps", "handoffs", "cross_body_handoffs", "approval_levels",
-              "window_visits", "material_sets", "trips", "cycle_hours", "cycle_days", "waiting_hours", "halted")
+              "window_visits", "material_sets", "trips", "incomplete_visits", "cycle_hours", "cycle_days",
+              "waiting_hours", "halted")
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,13 @@ def run_job(job) -> tuple:
         wf = {str(w): {m: float(v) for m, v in row.items()} for w, row in g.iterrows()}
         for w, n in measured.groupby("workflow", observed=True).size().items():
             wf.setdefault(str(w), {})["n"] = float(n)
+        sent_home = (measured["incomplete_visits"] > 0).rename("sent_home")
+        g = measured.groupby([measured["workflow"], sent_home], observed=True)["trips"].agg(["mean", "size"])
+        for w, d in wf.items():
+            for label, home in (("complete", False), ("incomplete", True)):
+                hit = (w, home) in g.index
+                d[f"n_{label}"] = float(g.at[(w, home), "size"]) if hit else 0.0
+                d[f"trips_{label}"] = float(g.at[(w, home), "mean"]) if hit else float("nan")
     rec = {"summary": {k: float(v) for k, v in res.summary.items()}, "wf": wf}
     if daily:
         d = (t["arrival"] // hpd).astype(int)

@@ -4,8 +4,11 @@ Consecutive visits to one window are one visit and one set of materials; a visit
 or on a new day, is a new trip. With ``params.windows.incomplete_materials`` = p, a set is
 incomplete with probability p (a uniform drawn with the task, so the same citizen forgets the same
 papers under every structure): the citizen goes home and comes back the next working day, when the
-set is complete. Seed 003 (Fushan): "3 windows and 3 sets of materials -> 1 window, 1 set"; the
-merged windows (``merge_windows``) are compiled into the route by ``sim.mechanisms.routing``.
+set is complete. The task ledger's ``incomplete_visits`` counts the visits that sent the citizen
+home (the visit still counts in ``window_visits``, the set not in ``material_sets``; the next day is
+a new trip), so "at most one trip" can be read for the citizens who brought complete materials.
+Seed 003 (Fushan): "3 windows and 3 sets of materials -> 1 window, 1 set"; the merged windows
+(``merge_windows``) are compiled into the route by ``sim.mechanisms.routing``.
 Default p = 0 (assumption: the seeds give no figure; the Harbin and Shanxi scenarios set theirs).
 """
 from __future__ import annotations
@@ -36,6 +39,7 @@ class Windows(Mechanism):
             task.last_loc, task.last_visit_day = step.location, day
             if task.uniforms[step.base] < self.incomplete:
                 task.uniforms[step.base] = 1.0  # the second time the set is complete
+                task.incomplete_visits += 1
                 task.at -= 1
                 task.work_steps -= 1
                 task.material_sets -= 1
