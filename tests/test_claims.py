@@ -173,3 +173,10 @@ def test_quick_reproduce_end_to_end(tmp_path):
     assert df["verdict"].notna().all() and set(df["tier"]) == set(C.TIERS)
     assert not df[df.tier == "identity"].verdict.str.startswith("reproduced").any()
     assert "H1" in p.stdout
+
+
+def test_at_most_one_trip_is_checked_on_complete_materials():
+    res = _run("shanxi", "shanxi_county", ("before", "after"), 60)
+    o = C.s_trips(res, CFG)
+    assert o.value == pytest.approx(1.0) and o.verdict.startswith(C.CHECKED)
+    assert "incomplete sets" in o.detail
