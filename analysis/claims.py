@@ -30,6 +30,7 @@ SYSTEM_NAMES = {"000": ("Huaibei", "淮北"), "001": ("Xicheng", "西城"), "002
 VERDICT_STYLE = {  # colour-blind safe (Okabe-Ito) and a shape per verdict
     "reproduced": ("#0072B2", "o"), "inconclusive": ("#999999", "s"), "not reproduced": ("#E69F00", "D"),
     "reversed": ("#D55E00", "X")}
+TIER_ZH = {"identity": "恒等", "conditional": "有前提", "emergent": "涌现"}
 VERDICT_ZH = {"reproduced": "复现", "inconclusive": "尚无定论", "not reproduced": "未复现", "reversed": "相反"}
 
 
@@ -39,49 +40,62 @@ def plot_improvements(rows, lang: str = "en") -> Figure:
     style.setup()
     zh = lang == "zh" and style.has_cjk()
     rows = list(rows)
-    fig = Figure(figsize=(8.5, 0.42 * len(rows) + 1.4), layout="constrained")
+    fig = Figure(figsize=(10, 0.42 * len(rows) + 1.8), layout="constrained")
     ax = fig.subplots()
+    from matplotlib.transforms import blended_transform_factory
+
+    right = blended_transform_factory(ax.transAxes, ax.transData)
+    span = 1.0
     for i, (cid, tier, o, without) in enumerate(rows):
         y = len(rows) - 1 - i
         m = o.margin if o.margin else 1.0
         lo, hi = (o.value, o.value) if math.isnan(o.ci_low) else (o.ci_low, o.ci_high)
         col, mk = VERDICT_STYLE.get(o.verdict, ("#000000", "o"))
         x, xl, xh = o.value / m, lo / m, hi / m
-        ax.plot([max(xl, -6), min(xh, 6)], [y, y], color=col, lw=2)
-        ax.plot([max(min(x, 6), -6)], [y], marker=mk, color=col, ms=7, ls="none")
-        if x > 6 or x < -6:
-            ax.annotate("→" if x > 6 else "←", (6 if x > 6 else -6, y), ha="center", va="center", fontsize=10)
+        span = max(span, abs(xl), abs(xh))
+        ax.plot([xl, xh], [y, y], color=col, lw=2)
+        ax.plot([x], [y], marker=mk, color=col, ms=7, ls="none")
         verdict = VERDICT_ZH.get(o.verdict, o.verdict) if zh else o.verdict
-        ax.text(6.3, y, f"{o.value:.3g} [{lo:.3g}, {hi:.3g}], margin {m:.3g}: {verdict}" if not zh else
-                f"{o.value:.3g} [{lo:.3g}, {hi:.3g}]，阈值 {m:.3g}：{verdict}", va="center", fontsize=8)
-    ax.set_yticks(range(len(rows)), [f"{cid} ({tier}) {o.label}" for cid, tier, o, _ in reversed(rows)], fontsize=8)
+        ax.text(1.02, y, f"{o.value:.3g} [{lo:.3g}, {hi:.3g}], margin {m:.3g}: {verdict}" if not zh else
+                f"{o.value:.3g} [{lo:.3g}, {hi:.3g}]，阈值 {m:.3g}：{verdict}", va="center", fontsize=8, transform=right)
+    ax.set_yticks(range(len(rows)), [f"{cid} ({TIER_ZH.get(tier, tier) if zh else tier}) {o.label}"
+                                     for cid, tier, o, _ in reversed(rows)], fontsize=8)
     for v, ls in ((-1, ":"), (0, "-"), (1, ":")):
         ax.axvline(v, color="k", lw=0.7, ls=ls)
-    ax.set_xlim(-6.5, 6.2)
+    ax.set_xscale("symlog", linthresh=1.0)  # within one margin linear, beyond it logarithmic: big effects stay on the page
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.set_xlim(-1.3 * span, 1.3 * span)
     if zh:
-        ax.set_xlabel("改革后改善量 ÷ 该结论的最小有意义效应（1 = 阈值；0 = 无变化；负值 = 变差）")
+        ax.set_xlabel("改革后改善量 ÷ 该结论的最小有意义效应（1 = 阈值；0 = 无变化；负值 = 变差；±1 以外为对数刻度）")
         ax.set_title("各动态结论：配对差值及 95% 置信区间（模拟噪声，给定假设）", fontsize=10)
     else:
-        ax.set_xlabel("improvement ÷ the claim's margin (1 = the bar; 0 = no change; below 0 = worse)")
+        ax.set_xlabel("improvement ÷ the claim's margin (1 = the bar; 0 = no change; below 0 = worse; log beyond ±1)")
         ax.set_title("Dynamic claims, five seed systems: paired improvement and 95 % CI "
                      "(simulation noise given the assumptions)", fontsize=10)
     handles = [ax.plot([], [], marker=mk, color=col, ls="none")[0] for col, mk in VERDICT_STYLE.values()]
-    ax.legend(handles, [VERDICT_ZH[k] if zh else k for k in VERDICT_STYLE], fontsize=7, loc="lower left")
+    ax.legend(handles, [VERDICT_ZH[k] if zh else k for k in VERDICT_STYLE], fontsize=7, loc="upper center",
+              bbox_to_anchor=(0.5, -0.12), ncols=4, frameon=False)
     return fig
 
 
-def plot_transition(diff, roll, cross, title="big offices - sections, mean cycle hours by arrival day") -> Figure:
+def plot_transition(diff, roll, cross, lang: str = "en") -> Figure:
+    """Xicheng's transition: the daily paired difference of mean cycle hours by arrival day, rolling mean, crossover."""
     style.setup()
+    zh = lang == "zh" and style.has_cjk()
     fig = Figure(figsize=(7, 3), layout="constrained")
     ax = fig.subplots()
-    ax.plot(np.arange(len(diff)), diff, color="#bbbbbb", lw=0.8, label="daily difference")
-    ax.plot(np.arange(len(roll)), roll, color="#3b75af", label="10-day rolling mean")
+    ax.plot(np.arange(len(diff)), diff, color="#bbbbbb", lw=0.8, label="逐日差值" if zh else "daily difference")
+    ax.plot(np.arange(len(roll)), roll, color="#0072B2", label="10 日滚动均值" if zh else "10-day rolling mean")
     ax.axhline(0, color="k", lw=0.6)
     if cross is not None:
-        ax.axvline(cross, color="#2a9d3a", ls="--", label=f"stays better from day {cross}")
-    ax.set_xlabel("working day after the reform")
-    ax.set_ylabel("after - before (hours)")
-    ax.set_title(title, fontsize=9)
+        ax.axvline(cross, color="#009E73", ls="--",
+                   label=f"第 {cross} 个工作日起持续更快" if zh else f"stays better from day {cross}")
+    ax.set_xlabel("改革后第几个工作日" if zh else "working day after the reform")
+    ax.set_ylabel("改革后 − 改革前（小时）" if zh else "after - before (hours)")
+    ax.set_title("西城街道：大办 − 原科室，按到达日的平均办理时长（小时）" if zh else
+                 "Xicheng street: big offices - sections, mean cycle hours by arrival day", fontsize=9)
     ax.legend(fontsize=7)
     return fig
 

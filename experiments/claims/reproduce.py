@@ -135,12 +135,14 @@ def reproduce(out: Path, cfg: C.Config, workers: int = 1, progress: bool = True,
     df.drop(columns="_outcome").to_csv(out / "claims.csv", index=False)
     (out / "claims.md").write_text(to_markdown(df, regions), encoding="utf-8")
     name = 1 if lang == "zh" else 0
-    dyn = [(r.id, r.tier, _named(o, figures.SYSTEM_NAMES[r.seed_file[:3]][name]), r.without_premise)
+    zh_labels = {c.id: c.label_zh for c in C.CLAIMS}
+    dyn = [(r.id, r.tier, _named(o, figures.SYSTEM_NAMES[r.seed_file[:3]][name], zh_labels[r.id] if name else None),
+            r.without_premise)
            for _, r in df.iterrows() for o in [r["_outcome"]]
            if not math.isnan(o.margin)]
     figures.plot_improvements(dyn, lang=lang).savefig(out / "improvements.png", dpi=110)
     diff, roll, cross, _, _ = C.transition_curve(res)
-    figures.plot_transition(diff, roll, cross).savefig(out / "transition.png", dpi=110)
+    figures.plot_transition(diff, roll, cross, lang=lang).savefig(out / "transition.png", dpi=110)
     write_system_figures(out / "systems", res, cfg)
     return df, regions, time.time() - t0
 
@@ -172,10 +174,10 @@ def write_system_figures(out: Path, res, cfg) -> list[Path]:
     return paths
 
 
-def _named(o, system: str):
-    """The outcome with its figure's label prefixed by the system's name (titles name the system)."""
+def _named(o, system: str, label: str | None = None):
+    """The outcome with its figure's label (in the figure's language) prefixed by the system's name."""
     import copy
 
     o = copy.copy(o)
-    o.label = f"{system}: {o.label}"
+    o.label = f"{system}: {label or o.label}"
     return o
