@@ -7,7 +7,6 @@ criterion to the paired difference.
 """
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -17,7 +16,7 @@ import numpy as np
 from sim import mean_ci
 
 from .claims import Config, contains, county_items_path, mean_wf, summ, transition_judgement, wfm
-from .runs import Batch, Results
+from .runs import Batch, Results, cached_scenario
 
 
 @dataclass(frozen=True)
@@ -35,17 +34,16 @@ class Sweep:
     daily: bool = False
 
 
-@functools.lru_cache(maxsize=None)
-def _kinds(scenario, section):
-    import sim
+def _params(scenario):
+    return cached_scenario(scenario).raw.get("params", {}) or {}  # a global sample asks at every point
 
-    return tuple(sim.load_scenario(scenario).raw.get("params", {}).get(section, {}) or {})
+
+def _kinds(scenario, section):
+    return tuple(_params(scenario).get(section, {}) or {})
 
 
 def _rate_of(scenario, section, kind):
-    import sim
-
-    return sim.load_scenario(scenario).raw["params"][section][kind]["rate_per_year"]
+    return _params(scenario)[section][kind]["rate_per_year"]
 
 
 def scale_absence(scenario, section="absence"):
