@@ -21,9 +21,10 @@ from .orgchart import plot_org_chart
 from .sensitivity import method_of, plot_sensitivity
 from .sweeps import plot_sweep_heatmap, short_name
 from .utilisation import plot_utilisation
+from .where import plot_region
 
 __all__ = ["KEY_METRICS", "TASK_MEASURES", "compare_workflow", "Ledgers", "as_ledgers", "case_journey", "compare", "from_results", "from_runs",
            "interesting_case", "load_ledgers", "method_of", "plot_comparison", "plot_cycle_cdf",
            "plot_halt_timeline", "plot_journey", "plot_org_chart", "plot_sensitivity", "plot_sweep_heatmap",
            "plot_utilisation", "read_dir", "short_name", "style", "table", "plot_improvements",
-           "plot_transition", "system_figures"]
+           "plot_transition", "system_figures", "plot_region"]

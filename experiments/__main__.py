@@ -213,7 +213,10 @@ def summarise(args) -> int:
                                        default=None, help="worker processes (default: all cores)"),
                         p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the figures"),
                         p.add_argument("--no-where", action="store_true",
-                                       help="skip the global sample (where each claim holds)"))])
+                                       help="skip the global sample (where each claim holds)"),
+                        p.add_argument("--system-figures", action=argparse.BooleanOptionalAction, default=None,
+                                       help="each seed system's standard figures in out/claims/systems (default: on, "
+                                            "off with --quick)"))])
 def reproduce(args) -> int:
     from experiments.claims import reproduce as rep
     from experiments.claims.claims import Config
@@ -228,7 +231,9 @@ def reproduce(args) -> int:
     cfg = Config(replications=reps, seed=args.seed, quick=args.quick, cap=args.max_replications)
     if cfg.max_replications < reps:
         raise ExperimentError(f"--max-replications {cfg.max_replications} is below the first look's {reps} replications")
-    df, regions, secs = rep.reproduce(args.out, cfg, workers=workers, where=not args.no_where, lang=args.lang)
+    figs = args.system_figures if args.system_figures is not None else not args.quick
+    df, regions, secs = rep.reproduce(args.out, cfg, workers=workers, where=not args.no_where, lang=args.lang,
+                                      system_figures=figs)
     rep.print_table(df, regions)
     print(f"{rep.tier_counts(df)}; {secs:.0f} s on {workers} worker(s); wrote {args.out}/claims.csv, claims.md and "
           "figures", file=sys.stderr)

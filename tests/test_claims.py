@@ -157,10 +157,11 @@ def test_every_claim_has_a_tier_and_every_dynamic_claim_a_declared_margin():
 @pytest.mark.slow
 def test_quick_reproduce_end_to_end(tmp_path):
     out = tmp_path / "claims"
-    p = subprocess.run([sys.executable, "-m", "experiments", "reproduce", "--quick", "--out", str(out)],
+    p = subprocess.run([sys.executable, "-m", "experiments", "reproduce", "--quick", "--system-figures", "--out", str(out)],
                        cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr
-    for f in ("claims.csv", "claims.md", "improvements.png", "transition.png"):
+    for f in ("claims.csv", "claims.md", "improvements.png", "transition.png", "where.csv", "regions.csv",
+              "counter_cases.csv", "where/H4.png"):
         assert (out / f).exists(), f
     for system in ("huaibei", "xicheng", "harbin", "licheng", "shanxi"):  # the analysis library's figures
         names = {p.stem for p in (out / "systems" / system).glob("*.png")}

@@ -585,6 +585,8 @@ def dip_and_gain(before, after, first=FIRST_DAYS, later=LATER_FROM, tail=20):
     positive only when the big offices are slower at first AND faster later."""
     b, a = np.asarray(before["daily"], float), np.asarray(after["daily"], float)
     n = len(b) - tail
+    if n <= later:  # too short a run to see "later"
+        return math.nan
     dip = np.nanmean(a[:first] - b[:first])
     gain = np.nanmean(b[later:n] - a[later:n])
     return float(min(dip, gain))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 
+from .runs import cached_scenario
+
 
 def _mean_hours(step) -> float:
     return step.hours.mean if step.hours is not None else 0.0
@@ -22,9 +24,7 @@ def _mean_hours(step) -> float:
 def section_loads(scenario: str) -> tuple[tuple[int, str, float], ...]:
     """(workflow index, section id, hours a day) of every workflow owned by one section of the scenario's
     before structure, in workload order."""
-    import sim
-
-    sc = sim.load_scenario(scenario)
+    sc = cached_scenario(scenario)
     st = next(iter(sc.structures.values()))
     owners = st.owners()
     out = []
@@ -41,17 +41,13 @@ def section_loads(scenario: str) -> tuple[tuple[int, str, float], ...]:
 
 @functools.lru_cache(maxsize=None)
 def _staff(scenario: str) -> dict[str, int]:
-    import sim
-
-    st = next(iter(sim.load_scenario(scenario).structures.values()))
+    st = next(iter(cached_scenario(scenario).structures.values()))
     return {s.id: len(s.staff) for _, s in st.sections()}
 
 
 def imbalance_overrides(scenario: str, k: float) -> tuple[tuple[str, float], ...]:
     """Overrides (dotted path, rate) that set the spread of load per head across sections to ``k`` times
     the spread as written (see the module docstring). k = 1 returns the rates unchanged."""
-    import sim
-
     if k < 0:
         raise ValueError(f"load imbalance must be >= 0, got {k}")
     rows = section_loads(scenario)
@@ -63,7 +59,7 @@ def imbalance_overrides(scenario: str, k: float) -> tuple[tuple[str, float], ...
     if not secs:
         return ()
     mean = sum(hours[s] for s in secs) / sum(staff[s] for s in secs)  # hours a day per head over these sections
-    rates = sim.load_scenario(scenario).workload.workflows
+    rates = cached_scenario(scenario).workload.workflows
     out = []
     for i, sec, _ in rows:
         if sec not in secs or hours[sec] <= 0:
@@ -84,9 +80,7 @@ def load_spread(scenario: str, overrides=()) -> float:
     for i, sec, h in section_loads(scenario):
         path = f"workload.workflows.{i}.rate_per_day"
         if path in new:
-            import sim
-
-            h *= new[path] / sim.load_scenario(scenario).workload.workflows[i].rate_per_day
+            h *= new[path] / cached_scenario(scenario).workload.workflows[i].rate_per_day
         hours[sec] = hours.get(sec, 0.0) + h
     per = np.array([hours[s] / staff[s] for s in hours if staff.get(s, 0) > 0])
     return float(per.std() / per.mean()) if len(per) and per.mean() > 0 else 0.0

@@ -15,6 +15,7 @@ import pandas as pd
 from analysis import claims as figures
 
 from . import claims as C
+from . import where as W
 from .runs import run_batches
 
 COLUMNS = ["id", "tier", "seed_file", "claim", "expected", "simulated", "ci_low", "ci_high", "margin", "verdict",
@@ -115,12 +116,14 @@ def print_table(df: pd.DataFrame, regions: pd.DataFrame | None = None, file=sys.
               f"{_cell(_num(r.simulated), w['sim'], right=True)} {_cell(_ci(r), w['ci'])} "
               f"{_cell(_num(r.margin), w['margin'], right=True)} {v}", file=file)
     if regions is not None and len(regions):
-        print("\nholds when (global sample):", file=file)
+        print("\nwhere each dynamic claim holds (one global sample per seed system; the reform's improvement "
+              "above the claim's margin):", file=file)
         for _, g in regions.iterrows():
             print(f"  {g.claim:<5} {g.sentence_en}", file=file)
 
 
-def reproduce(out: Path, cfg: C.Config, workers: int = 1, progress: bool = True, where: bool = True, lang: str = "en"):
+def reproduce(out: Path, cfg: C.Config, workers: int = 1, progress: bool = True, where: bool = True, lang: str = "en",
+              system_figures: bool = True):
     t0 = time.time()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -132,6 +135,10 @@ def reproduce(out: Path, cfg: C.Config, workers: int = 1, progress: bool = True,
     res = run_claims(cfg, workers=workers, progress=bar)
     df = claims_table(res, cfg)
     regions = None
+    if where:
+        regions = holds_where(out, cfg, workers, bar, lang)
+        sentences = dict(zip(regions.claim, regions.sentence_en))
+        df["holds_when"] = [sentences.get(i, "") for i in df.id]
     df.drop(columns="_outcome").to_csv(out / "claims.csv", index=False)
     (out / "claims.md").write_text(to_markdown(df, regions), encoding="utf-8")
     name = 1 if lang == "zh" else 0
@@ -143,8 +150,25 @@ def reproduce(out: Path, cfg: C.Config, workers: int = 1, progress: bool = True,
     figures.plot_improvements(dyn, lang=lang).savefig(out / "improvements.png", dpi=110)
     diff, roll, cross, _, _ = C.transition_curve(res)
     figures.plot_transition(diff, roll, cross, lang=lang).savefig(out / "transition.png", dpi=110)
-    write_system_figures(out / "systems", res, cfg)
+    if system_figures:
+        write_system_figures(out / "systems", res, cfg)
     return df, regions, time.time() - t0
+
+
+def holds_where(out: Path, cfg, workers, progress, lang="en") -> pd.DataFrame:
+    """The global sample of every seed system, shared by its claims: where each dynamic claim holds (a
+    box, its coverage and density, first-order Sobol indices), and where each reform loses on some metric.
+    Writes where.csv (every point), regions.csv, counter_cases.csv and one figure per claim."""
+    res = run_batches(W.batches(cfg), workers=workers, progress=progress)
+    eff = W.effects(res, cfg, C.CLAIMS)
+    eff.to_csv(out / "where.csv", index=False)
+    regions = W.regions(eff, seed=cfg.seed)
+    regions.to_csv(out / "regions.csv", index=False)
+    W.counter_cases(res, cfg).to_csv(out / "counter_cases.csv", index=False)
+    (out / "where").mkdir(exist_ok=True)
+    for cid in regions.claim:
+        W.figure(eff, regions, cid, lang=lang).savefig(out / "where" / f"{cid}.png", dpi=100)
+    return regions
 
 
 # the workflow each system's claims are about, for its cycle-time and journey figures
@@ -165,7 +189,7 @@ def write_system_figures(out: Path, res, cfg) -> list[Path]:
         before, after = b.structures[:2]
         runs = pd.DataFrame([{"structure": st, "replication": r, **rec["summary"]}
                              for st in (before, after) for r, rec in enumerate(res.records[(key, st)])])
-        figs = figures.system_figures(b.scenario, before, after, seed=seed, days=60 if cfg.quick else b.days,
+        figs = figures.system_figures(b.scenario, before, after, seed=seed, days=b.days,
                                       workflow=SYSTEM_WORKFLOW.get(key), runs=runs)
         (out / key).mkdir(parents=True, exist_ok=True)
         for name, fig in figs.items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import functools
+import itertools
 import multiprocessing
 import os
 from dataclasses import dataclass, field
@@ -48,11 +49,18 @@ class Batch:
                 yield (self.key, self.scenario, st, r, s, self.days, self.overrides, self.daily)
 
 
-@functools.lru_cache(maxsize=32)
-def _scenario(name: str, overrides: tuple):
+@functools.lru_cache(maxsize=None)
+def cached_scenario(name: str):
+    """The scenario as written, read once per process: reading its YAML costs more than a short run, and a
+    global sample applies new overrides at every point."""
     import sim
 
-    return sim.load_scenario(name).with_overrides(dict(overrides) if overrides else None)
+    return sim.load_scenario(name)
+
+
+@functools.lru_cache(maxsize=32)
+def _scenario(name: str, overrides: tuple):
+    return cached_scenario(name).with_overrides(dict(overrides) if overrides else None)
 
 
 def run_job(job) -> tuple:
@@ -104,6 +112,12 @@ class Results:
         return np.array([fn(r) for r in self.records[(key, structure)]], dtype=float)
 
 
+def run_group(jobs) -> list[tuple]:
+    """The structures of one (batch, replication) in one process, so a scenario with overrides is parsed
+    once for all of them (a global sample has new overrides at every point)."""
+    return [run_job(j) for j in jobs]
+
+
 def run_batches(batches: list[Batch], workers: int = 1, progress=None, into: Results | None = None) -> Results:
     """Run every job of ``batches``; ``into`` adds them to earlier results (more replications)."""
     res = into if into is not None else Results()
@@ -116,14 +130,18 @@ def run_batches(batches: list[Batch], workers: int = 1, progress=None, into: Res
                 progress(i + 1, len(jobs))
         return res
     ctx = multiprocessing.get_context("spawn")
+    groups = [list(g) for _, g in itertools.groupby(jobs, key=lambda j: (j[0], j[3]))]
     # longest first: Huaibei runs dominate, start them early
-    jobs.sort(key=lambda j: (j[1] != "huaibei_pilots", j[5] is not None))
+    groups.sort(key=lambda g: (g[0][1] != "huaibei_pilots", g[0][5] is not None))
+    done = 0
     with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=exit_with_parent,
                                 initargs=(os.getpid(),)) as pool:
-        for i, out in enumerate(pool.map(run_job, jobs, chunksize=1)):
-            res.add(*out)
-            if progress:
-                progress(i + 1, len(jobs))
+        for outs in pool.map(run_group, groups, chunksize=1):
+            for out in outs:
+                res.add(*out)
+                done += 1
+                if progress:
+                    progress(done, len(jobs))
     return res
 
 
