@@ -386,6 +386,8 @@ def effects(res: Results, cfg, claims) -> pd.DataFrame:
 
 # ---- scenario discovery -----------------------------------------------------------------------------
 EVERYWHERE, NOWHERE = 0.9, 0.1  # shares of points at or beyond which one sentence says so, without a box
+# ... unless a rare claim sits in a corner of its own: at least this many holding points, and a box this dense
+RARE_POINTS, RARE_DENSITY = 8, 0.5
 MAX_DEPTH = 3  # at most three conditions a box: a sentence a reader can hold
 MIN_LEAF = 0.05  # smallest leaf, share of the points (assumption: fewer is a handful of points in a full sample)
 MIN_COVERAGE = 0.25  # a box must hold at least a quarter of the holding points to be "where it holds"
@@ -505,6 +507,11 @@ def sentence(y: np.ndarray, box: Box | None, factors_: list[Factor], lang: str =
         return (f"{verb[0]} across the sampled ranges (at {_pct(share)} of {n} points)" if lang == "en"
                 else f"在抽样范围内普遍{verb[1]}({n}个点中{_pct(share, lang)})")
     if share <= NOWHERE:
+        if cs and box.density >= RARE_DENSITY:  # rare, but in a corner of its own: say where
+            return (f"{verb[0]} only when {' and '.join(cs)} (at {_pct(share)} of {n} points; coverage "
+                    f"{_pct(box.coverage)}, density {_pct(box.density)})" if lang == "en" else
+                    f"仅在{'且'.join(cs)}时{verb[1]}({n}个点中{_pct(share, lang)};覆盖率{_pct(box.coverage, lang)},"
+                    f"密度{_pct(box.density, lang)})")
         return (f"{verb[0]} almost nowhere in the sample (at {_pct(share)} of {n} points)" if lang == "en"
                 else f"在样本中几乎不{verb[1]}({n}个点中{_pct(share, lang)})")
     if lang == "en":
@@ -515,7 +522,7 @@ def sentence(y: np.ndarray, box: Box | None, factors_: list[Factor], lang: str =
 def region(X: np.ndarray, y: np.ndarray, factors_: list[Factor]) -> Box | None:
     """The box where y holds, or None where one sentence says it all (holds almost everywhere or nowhere)."""
     share = float(np.mean(y)) if len(y) else math.nan
-    if not len(y) or share >= EVERYWHERE or share <= NOWHERE:
+    if not len(y) or share >= EVERYWHERE or (share <= NOWHERE and np.sum(y) < RARE_POINTS):
         return None
     return discover(X, y, [f.name for f in factors_])
 
@@ -670,9 +677,16 @@ def figure(effects_df: pd.DataFrame, regions_df: pd.DataFrame, claim: str, lang:
 
     fx, fy = fs[ax[0]], fs[ax[1]]
     share = _pct(r["share_holds"], lang) if np.isfinite(r["share_holds"]) else "n/a"
-    margin = g["margin"].iloc[0] if len(g) else np.nan
-    title = (f"{s.name_en}: {claim} holds (improvement > {_num(margin)}) at {share} of {r['points']} points"
-             if en else f"{s.name_zh}:{claim} 成立(改善 > {_num(margin)})的点占 {share}(共 {r['points']} 个)")
+    from .claims import CLAIMS
+
+    c = next(x for x in CLAIMS if x.id == claim)
+    if c.margin:
+        bar = f"{_num(c.margin)} {c.units}".strip()
+        bar_zh = bar
+    else:
+        bar, bar_zh = f"{100 * c.margin_share:g} % of before", f"改革前的 {100 * c.margin_share:g}%"
+    title = (f"{s.name_en}: {claim}, {c.label}\nholds (improvement > {bar}) at {share} of {r['points']} points"
+             if en else f"{s.name_zh}:{claim},{c.label_zh or c.label}\n成立(改善 > {bar_zh})的点占 {share}(共 {r['points']} 个)")
     return plot_region(g[fx.name], g[fy.name], g["holds"], label(fx), label(fy), title,
                        box=(box.get(fx.name, (None, None)), box.get(fy.name, (None, None))) if box else None,
                        xlim=(fx.low, fx.high), ylim=(fy.low, fy.high), lang=lang)
