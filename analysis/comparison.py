@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 import sim
-from sim.compare import Comparison, summarise_runs
+from sim.compare import TASK_MEASURES, Comparison, summarise_runs
 
 from . import style
 
@@ -44,42 +44,37 @@ def from_results(results) -> Comparison:
     return from_runs(df)
 
 
-# task-ledger columns a per-workflow comparison averages (the seeds' claims are about one procedure)
-TASK_MEASURES = ("steps", "work_steps", "coordination_steps", "handoffs", "approval_levels", "waiting_hours",
-                 "halted_hours", "window_visits", "material_sets", "trips", "cycle_hours", "cycle_days")
-
-
 def compare_workflow(scenario, workflow: str, structures=None, replications: int = 10, seed: int = 1,
                      days: int | None = None, overrides: dict | None = None, measures=TASK_MEASURES) -> Comparison:
     """Like ``sim.compare`` but for one workflow's tasks: per run, the mean of each task-ledger column
-    over that workflow's measured tasks; same seeds per replication, so differences are paired."""
+    over that workflow's measured tasks; same seeds per replication, so differences are paired
+    (``sim.compare(..., workflows=[workflow])``; a KeyError for a workflow the scenario lacks)."""
     sc = scenario if isinstance(scenario, sim.Scenario) else sim.load_scenario(scenario)
     sc = sc.with_overrides(overrides)
     if workflow not in {w.id for w in sc.workload.workflows}:
         raise KeyError(f"workflow {workflow!r}: not in {sc.name} ({', '.join(w.id for w in sc.workload.workflows)})")
-    structures = list(structures or sc.structure_names)
-    warmup = sc.warmup_days * sc.calendar.hours_per_day
-    rows = []
-    for r, s in enumerate(sim.replication_seeds(seed, replications)):
-        for name in structures:
-            t = sim.run(sc, structure=name, seed=s, days=days, record_events=False).tasks
-            t = t[(t["workflow"].astype(str) == workflow) & (t["arrival"] >= warmup)]
-            rows.append({"structure": name, "replication": r, "seed": s, "tasks": float(len(t)),
-                         **{m: float(t[m].astype(float).mean()) if len(t) else np.nan for m in measures}})
-    return summarise_runs(pd.DataFrame(rows), structures, ("tasks", *measures))
+    return sim.compare(sc, structures=structures, replications=replications, seed=seed, days=days,
+                       workflows=[workflow], measures=tuple(measures)).workflows[workflow]
 
 
-def table(cmp: Comparison, metrics=KEY_METRICS, digits: int = 3) -> pd.DataFrame:
-    """One row per metric: mean per structure, then each difference vs the baseline as 'd [lo, hi]'."""
-    metrics = [m for m in metrics if m in set(cmp.summary["metric"])]
+def table(cmp: Comparison, metrics=None, digits: int = 3) -> pd.DataFrame:
+    """One row per metric: mean per structure, then each difference vs the baseline as 'd [lo, hi]'.
+
+    ``metrics``: by default ``KEY_METRICS`` where the comparison has them, else all of its own (a
+    ``compare_workflow`` comparison has task measures, none of the key metrics)."""
+    have = list(dict.fromkeys(cmp.summary["metric"]))
+    if metrics is None:
+        metrics = [m for m in KEY_METRICS if m in have] or have
+    metrics = [m for m in metrics if m in set(have)]
     wide = cmp.summary.pivot(index="metric", columns="structure", values="mean").reindex(metrics)
     wide = wide[list(dict.fromkeys(cmp.summary["structure"]))].round(digits)
     def f(v):
         return "—" if pd.isna(v) else f"{v:.{digits}g}"
 
     for s, d in cmp.differences.groupby("structure", sort=False):
+        base = d["baseline"].iloc[0]
         d = d.set_index("metric").reindex(metrics)
-        wide[f"{s} − {d['baseline'].iloc[0]} (95% CI)"] = [f"{f(a)} [{f(lo)}, {f(hi)}]" for a, lo, hi in
+        wide[f"{s} − {base} (95% CI)"] = [f"{f(a)} [{f(lo)}, {f(hi)}]" for a, lo, hi in
                                                             zip(d["mean_diff"], d["ci_low"], d["ci_high"])]
         wide[f"{s}: significant"] = (d["ci_low"] > 0) | (d["ci_high"] < 0)
     return wide

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from .compare import compare
+from .compare import check_workflows, compare
 from .errors import InputError
+from .i18n import CLI_LANGUAGE, LANGUAGES, aligned, display, measure, word
 from .run import run
 from .scenario import MAX_HORIZON_DAYS, available, load_scenario
 from .schema import json_schema, write_schema
@@ -22,6 +25,13 @@ SHOWN = ("tasks_arrived", "tasks_completed", "tasks_unfinished", "mean_age_unfin
          "handoffs_per_task", "approval_levels_per_task", "mean_wait_hours", "halts_per_1000_staff_days",
          "share_tasks_halted", "util_mean", "util_cv", "idle_share", "overloaded_share", "window_visits_per_service",
          "trips_per_service", "leader_posts_per_100_staff", "leader_hours_share", "released_leaders")
+FORMATS = ("table", "csv", "json")  # table: for the terminal; csv: for people (Excel); json: for programs
+# rounding for people (table's and CSV's numbers; JSON keeps full precision): shares to 3 decimals, counts
+# to 1, everything else to 3 significant figures (assumption: CIs of 10-100 replications are not finer)
+SHARES = ("share_unfinished", "share_tasks_halted", "util_mean", "util_cv", "util_gini", "idle_share", "overloaded_share",
+          "leader_hours_share", "over_limit", "utilisation")
+COUNTS = ("tasks_arrived", "tasks_completed", "tasks_unfinished", "leader_posts", "released_leaders", "tasks", "staff",
+          "work_done", "halts")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,27 +93,84 @@ def _out_folder(path) -> Path:
 
 
 def _out_file(path) -> Path:
-    """The ``compare --out`` CSV file, checked before any simulation."""
+    """The ``compare --out`` file (.csv or .json), checked before any simulation."""
     if not str(path).strip():
-        raise InputError("command line", "--out", "must name a CSV file, got ''")
+        raise InputError("command line", "--out", "must name a CSV file (.csv) or a JSON file (.json), got ''")
     out = Path(path)
     if out.is_dir():
-        raise InputError("command line", "--out", f"{out} is a folder; give a CSV file name, e.g. {out / 'runs.csv'}")
+        raise InputError("command line", "--out", f"{out} is a folder; give a CSV file name, e.g. {out / 'table.csv'}")
     if not out.parent.is_dir():
         raise InputError("command line", "--out", f"the folder {out.parent} does not exist")
+    if out.suffix.lower() not in (".csv", ".json"):
+        raise InputError("command line", "--out", f"{out.name}: the name must end in .csv or .json (the format it is saved in)")
     return out
 
 
-def _window(sc, days) -> str:
+def runs_file(out: Path) -> Path:
+    """Where ``compare --out FILE`` puts every per-run value: FILE's sibling ``<stem>_runs.csv``."""
+    return out.with_name(f"{out.stem}_runs.csv")
+
+
+def _window(sc, days, lang=CLI_LANGUAGE) -> str:
     """The simulated and measured span, saying so when a short run cuts the scenario's warm-up."""
     days = days or sc.horizon_days
-    warm = min(sc.warmup_days, max(days - 1, 0))
-    note = f" (the scenario's {sc.warmup_days}-day warm-up cut to {warm} for this short run)" if warm < sc.warmup_days else ""
-    return f"{days} working days, the first {warm} not measured{note}"
+    warm = round(sc.warmup_hours(days) / sc.calendar.hours_per_day)
+    note = word("window_cut", lang, warmup=sc.warmup_days, warm=warm) if warm < sc.warmup_days else ""
+    return word("window", lang, days=days, warm=warm, note=note)
 
 
 def _fmt(v):
     return "—" if pd.isna(v) else f"{v:,.3f}" if abs(v) < 100 else f"{v:,.1f}"
+
+
+def _ci(mean, lo, hi):
+    return f"{_fmt(mean)} [{_fmt(lo)}, {_fmt(hi)}]"
+
+
+def _pm(mean, lo, hi):
+    """mean ± half the CI (the per-section tables: six measures a row)."""
+    return _fmt(mean) if pd.isna(lo) or hi == lo else f"{_fmt(mean)} ±{_fmt((hi - lo) / 2)}"
+
+
+def _people(v, metric):
+    """A number rounded for people (``SHARES``, ``COUNTS``, else 3 significant figures)."""
+    if v is None or pd.isna(v):
+        return v
+    if metric in SHARES:
+        return round(float(v), 3)
+    if metric in COUNTS:
+        return round(float(v), 1)
+    return float(f"{v:.3g}")
+
+
+def _label(metric, lang):
+    """A row's name in the terminal table: the metric id in English (as ``sim.METRICS`` and scripts name
+    it), its Chinese name in Chinese."""
+    return metric if lang == "en" else measure(metric, lang)
+
+
+def _emit(tidy: pd.DataFrame, fmt: str, lang: str, meta: dict, out=None):
+    """A table's rows (``tidy``: one value a row, ids in the columns) as CSV or JSON: to ``out`` (a
+    file: CSV in UTF-8 with BOM, so Excel on Chinese Windows reads it) or to stdout. CSV has headers in
+    ``lang`` and numbers rounded for people; JSON the ids, the labels and every digit (NaN as null)."""
+    if fmt == "json":
+        rows = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+                for r in tidy.to_dict("records")]
+        text = json.dumps({**meta, "rows": rows}, ensure_ascii=False, indent=1) + "\n"
+    else:
+        people = tidy.copy()
+        for col in ("mean", "ci_low", "ci_high", "value"):
+            if col in people:
+                people[col] = [_people(v, m) for v, m in zip(people[col], people["metric"])]
+        people.columns = [word(c, lang) if c not in ("metric",) else c for c in people.columns]
+        text = people.to_csv(index=False, lineterminator="\n")
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+    except OSError as e:
+        raise InputError("command line", "--out", f"cannot write {out}: {e.strerror or e}") from None
 
 
 def cmd_run(a):
@@ -129,11 +196,19 @@ def cmd_run(a):
                     getattr(res, part).to_csv(out / f"{part}.csv", index=False)
             except OSError as e:
                 raise InputError("command line", "--out", f"cannot write {out}: {e.strerror or e}") from None
-    print(f"{sc.name}: seed {a.seed}, {_window(sc, a.days)} ({sc.file})\n")
-    table = pd.DataFrame(cols).loc[list(SHOWN if not a.all else cols[names[0]].keys())]
-    print(table.map(_fmt).to_string())
+    shown = list(SHOWN if not a.all else cols[names[0]].keys())
+    lang = a.lang
+    if a.format == "table":
+        print(word("run_head", lang, scenario=display(sc, lang), seed=a.seed, window=_window(sc, a.days, lang), file=sc.file) + "\n")
+        rows = [[_label(m, lang), *(_fmt(cols[n][m]) for n in names)] for m in shown]
+        print(aligned([word("metric", lang), *(display(sc.structures[n], lang) for n in names)], rows))
+    else:
+        tidy = pd.DataFrame([{"structure": n, "metric": m, "label": measure(m, lang), "value": cols[n][m]}
+                             for m in shown for n in names])
+        _emit(tidy, a.format, lang, {"scenario": sc.name, "seed": a.seed, "days": a.days or sc.horizon_days,
+                                     "structures": {n: display(sc.structures[n], lang) for n in names}, "lang": lang})
     if a.out:
-        print(f"\nledgers written to {a.out}/<structure>/*.csv")
+        print(f"\nledgers written to {a.out}/<structure>/*.csv", file=sys.stdout if a.format == "table" else sys.stderr)
     for name, ws in warnings.items():
         _warn(name, ws)
 
@@ -156,32 +231,118 @@ def cmd_compare(a):
     twice = sorted({s for s in structures if structures.count(s) > 1})
     if twice:
         raise InputError(sc.file, "--structures", f"{', '.join(twice)} named more than once")
+    workflows = check_workflows(sc, a.workflow, "--workflow")
     out = _out_file(a.out) if a.out is not None else None
-    c = compare(sc, structures=structures, replications=a.replications, seed=a.seed, days=a.days)
-    print(f"{sc.name}: {a.replications} replications, common random numbers, seed {a.seed}, {_window(sc, a.days)}\n")
-    rows = []
-    for m in SHOWN:
-        row = {"metric": m}
-        for s in structures:
-            r = c.summary[(c.summary.structure == s) & (c.summary.metric == m)].iloc[0]
-            row[s] = _fmt(r["mean"])
-        for s in structures[1:]:
-            d = c.differences[(c.differences.structure == s) & (c.differences.metric == m)].iloc[0]
-            row[f"{s} − {structures[0]} (95% CI)"] = f"{_fmt(d.mean_diff)} [{_fmt(d.ci_low)}, {_fmt(d.ci_high)}]"
-        rows.append(row)
-    print(pd.DataFrame(rows).set_index("metric").to_string())
+    c = compare(sc, structures=structures, replications=a.replications, seed=a.seed, days=a.days, workflows=workflows,
+                by_section=a.by == "section")
+    lang = a.lang
+    tidy = _compare_rows(sc, c, structures, workflows, lang, overall=not workflows and a.by is None)
+    meta = {"scenario": sc.name, "replications": a.replications, "seed": a.seed, "days": a.days or sc.horizon_days,
+            "structures": {s: display(sc.structures[s], lang) for s in structures}, "lang": lang,
+            "workflows": {w.id: {"name": w.name, "time_limit_days": w.time_limit_days}
+                          for w in sc.workload.workflows if w.id in workflows}}
+    if a.format == "table":
+        print(word("compare_head", lang, scenario=display(sc, lang), replications=a.replications, seed=a.seed,
+                   window=_window(sc, a.days, lang)))
+        print(_compare_text(sc, tidy, structures, lang))
+    else:
+        _emit(tidy, a.format, lang, meta)
     if out is not None:
+        _emit(tidy, "json" if out.suffix.lower() == ".json" else "csv", lang, meta, out)
+        runs = runs_file(out)
         try:
-            c.metrics.to_csv(out, index=False)
+            c.runs.to_csv(runs, index=False, encoding="utf-8-sig")
         except OSError as e:
-            raise InputError("command line", "--out", f"cannot write {out}: {e.strerror or e}") from None
-        print(f"\nper-run metrics written to {out}")
+            raise InputError("command line", "--out", f"cannot write {runs}: {e.strerror or e}") from None
+        print(f"\ntable written to {out}, per-run values to {runs}", file=sys.stdout if a.format == "table" else sys.stderr)
     for s, ws in c.warnings.items():
         _warn(s, ws)
 
 
+def _compare_rows(sc, c, structures, workflows, lang, overall=True) -> pd.DataFrame:
+    """What ``compare`` shows, one value a row: ``table`` (metrics / workflow / section), ``workflow``,
+    ``structure`` (a difference's is "B − A"), ``section``, ``metric``, its ``label`` in ``lang``, mean, CI, n."""
+    rows = []
+
+    def add(table, summary, differences, metrics, workflow=None):
+        s_ = summary.set_index(["structure", "metric"])
+        d_ = differences.set_index(["structure", "metric"])
+        for m in metrics:
+            for s in structures:
+                r = s_.loc[(s, m)]
+                rows.append({"table": table, "workflow": workflow, "structure": s, "metric": m, "label": measure(m, lang),
+                             "mean": r["mean"], "ci_low": r["ci_low"], "ci_high": r["ci_high"], "n": r["n"]})
+            for s in structures[1:]:
+                r = d_.loc[(s, m)]
+                rows.append({"table": table, "workflow": workflow, "structure": f"{s} − {structures[0]}", "metric": m,
+                             "label": measure(m, lang), "mean": r["mean_diff"], "ci_low": r["ci_low"],
+                             "ci_high": r["ci_high"], "n": r["n"]})
+
+    if overall:
+        add("metrics", c.summary, c.differences, SHOWN)
+    for w in (w for w in sc.workload.workflows if w.id in workflows):
+        cw = c.workflows[w.id]
+        shown = [m for m in dict.fromkeys(cw.summary["metric"])
+                 if not (m == "trips" and not any(st.kind == "visit" for st in w.steps))
+                 and not (m == "over_limit" and w.time_limit_days is None)]
+        add("workflow", cw.summary, cw.differences, shown, w.id)
+    if c.sections is not None:
+        for r in c.sections.itertuples():
+            sec = sc.structures[r.structure].section(r.section)[1]
+            rows.append({"table": "section", "structure": r.structure, "section": r.section,
+                         "section_name": display(sec, lang), "metric": r.metric, "label": measure(r.metric, lang),
+                         "mean": r.mean, "ci_low": r.ci_low, "ci_high": r.ci_high, "n": r.n})
+    cols = ["table", "workflow", "structure", "section", "section_name", "metric", "label", "mean", "ci_low", "ci_high", "n"]
+    return pd.DataFrame(rows).reindex(columns=cols)
+
+
+def _compare_text(sc, tidy, structures, lang) -> str:
+    """``compare``'s terminal tables from its rows: metrics and procedures as metric × structure (mean
+    [CI]) and each difference from the first; sections as section × measure (mean ± half the CI)."""
+    name = {s: display(sc.structures[s], lang) for s in structures}
+    diff = {f"{s} − {structures[0]}": f"{name[s]} − {name[structures[0]]}" for s in structures[1:]}
+    ci = word("ci", lang)
+    parts = []
+    for (table, wf), t in tidy[tidy["table"] != "section"].groupby(["table", "workflow"], sort=False, dropna=False):
+        by = t.set_index(["metric", "structure"])
+        metrics = list(dict.fromkeys(t["metric"]))
+        if table == "metrics":
+            head = [word("metric", lang), *name.values(), *(f"{d} ({ci})" for d in diff.values())]
+            rows = [[_label(m, lang), *(_fmt(by.loc[(m, s), "mean"]) for s in structures),
+                     *(_ci(*by.loc[(m, d), ["mean", "ci_low", "ci_high"]]) for d in diff)] for m in metrics]
+            parts.append(aligned(head, rows))
+            continue
+        w = next(x for x in sc.workload.workflows if x.id == wf)
+        lines = [word("workflow_head", lang, workflow=w.id, name=w.name)]
+        head = [word("metric", lang), *(f"{n} ({ci})" for n in name.values()), *(f"{d} ({ci})" for d in diff.values())]
+        rows = [[_label(m, lang), *(_ci(*by.loc[(m, s), ["mean", "ci_low", "ci_high"]]) for s in [*structures, *diff])]
+                for m in metrics]
+        lines.append(aligned(head, rows))
+        if w.time_limit_days is not None:
+            lines.append(word("limit_note", lang, days=w.time_limit_days))
+        parts.append("\n".join(lines))
+    secs = tidy[tidy["table"] == "section"]
+    for s, t in secs.groupby("structure", sort=False):
+        metrics = list(dict.fromkeys(t["metric"]))
+        head = [word("section", lang), *(_label(m, lang) for m in metrics)]
+        rows = [[g["section_name"].iloc[0], *(_pm(*r) for r in g.set_index("metric").loc[metrics, ["mean", "ci_low", "ci_high"]]
+                                              .itertuples(index=False))]
+                for _, g in t.groupby("section", sort=False)]
+        parts.append(word("section_head", lang, structure=name[s]) + "\n" + aligned(head, rows))
+    return "\n" + "\n\n".join(parts)
+
+
 def cmd_schema(a):
     write_schema(json_schema(), a.out)
+
+
+def _output_options(p):
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help="table (default: for the terminal), csv (for people: rounded, headers in --lang) or json "
+                        "(every digit)")
+    p.add_argument("--lang", choices=list(LANGUAGES), default=CLI_LANGUAGE,
+                   help=f"language of labels and headers: zh or en (default {CLI_LANGUAGE}, as before --lang existed; "
+                        "English rows are the metric ids)")
 
 
 def main(argv=None):
@@ -196,6 +357,7 @@ def main(argv=None):
     r.add_argument("--days", type=_bounded(MAX_HORIZON_DAYS), help="working days to simulate (default: the scenario's horizon)")
     r.add_argument("--all", action="store_true", help="print every metric")
     r.add_argument("--out", help=f"folder to write the ledgers ({', '.join(LEDGERS)}) as CSV, one subfolder per structure")
+    _output_options(r)
     r.set_defaults(func=cmd_run)
     c = sub.add_parser("compare", help="compare structures with replications and paired 95%% CIs",
                        description="Run structures of a scenario on the same seeds and print paired differences.")
@@ -204,7 +366,15 @@ def main(argv=None):
     c.add_argument("--replications", type=_bounded(MAX_REPLICATIONS), default=10, help="replications (default 10)")
     c.add_argument("--seed", type=_nonneg_int, default=1, help="master seed (default 1)")
     c.add_argument("--days", type=_bounded(MAX_HORIZON_DAYS), help="working days to simulate")
-    c.add_argument("--out", help="CSV file for the per-run metrics")
+    c.add_argument("--workflow", nargs="+", metavar="ID",
+                   help="per-procedure answers for these workflows (ids of the scenario's workload, or all): cycle time, "
+                        "steps, handoffs, waiting, approval levels, trips, share over time_limit_days (超期率), each "
+                        "structure's mean and the paired difference, with 95%% CIs")
+    c.add_argument("--by", choices=["section"], help="per-section tables: staff, utilisation, tasks handled, halts, "
+                                                     "queue wait, per structure")
+    c.add_argument("--out", help="save the shown table with CIs: CSV (UTF-8 with BOM, for Excel) if FILE ends in .csv, "
+                                 "JSON if .json; every per-run value goes to FILE's sibling <stem>_runs.csv")
+    _output_options(c)
     c.set_defaults(func=cmd_compare)
     s = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)",
                        description="Print the JSON Schema of scenario files, generated from the declaration in "

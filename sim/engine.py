@@ -103,7 +103,7 @@ class Engine(mesa.Model):
         self.days = int(days if days is not None else sc.horizon_days)
         sc.check_days(self.days)
         self.horizon = self.days * self.hpd
-        self.warmup = min(sc.warmup_days, max(self.days - 1, 0)) * self.hpd
+        self.warmup = sc.warmup_hours(self.days)
         self.params = sc.params
         self.now = 0.0
         self._events: list = []
@@ -112,6 +112,7 @@ class Engine(mesa.Model):
         self.ledgers = Ledgers(record_events, summary_only, self.warmup)
         self._live: dict = {}  # the tasks in the system, by arrival number (``tasks``)
         self._event_log = self.ledgers.events
+        self._by_section = self.ledgers.by_section  # section -> [queue wait hours, jobs taken, work steps done]
         self.wip = 0
         self.backlog = 0
         self.rng_work = self.stream("work_sizes")
@@ -343,6 +344,10 @@ class Engine(mesa.Model):
         if m.watch:
             self._reindex(m)
         m.job_start = now = self.now
+        if now >= self.warmup:
+            acc = self._by_section.get(job.queue.section) or self._section_acc(job.queue.section)
+            acc[0] += now - job.enq
+            acc[1] += 1
         f = job.queue.function
         speed = 1.0 if (f is HEAD or f is COORD) else (m.skills.get(f, 0.0) or self.untrained_speed)
         if m.transferred:
@@ -361,10 +366,17 @@ class Engine(mesa.Model):
             return  # interrupted by an absence or a head's management job
         job = m.job
         self._stop(m, job)
+        f = job.queue.function
+        if f is not HEAD and f is not COORD and self.now >= self.warmup:
+            (self._by_section.get(job.queue.section) or self._section_acc(job.queue.section))[2] += 1
         m.job = None
         if m.watch:
             self._reindex(m)
         self.job_done(m, job)
+
+    def _section_acc(self, section) -> list:
+        acc = self._by_section[section] = [0.0, 0, 0]
+        return acc
 
     def suspend(self, m: Staff):
         """Put ``m``'s current job aside with its remaining work; it resumes when ``m`` is free."""

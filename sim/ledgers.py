@@ -21,6 +21,8 @@ HALT_COLUMNS = ["section", "function", "start", "end", "duration", "tasks_blocke
 EVENT_COLUMNS = ["case", "activity", "resource", "section", "start", "end"]
 SERIES_COLUMNS = ["day", "wip", "backlog"]
 ABSENCE_COLUMNS = ["person", "kind", "start", "end"]
+SECTION_COLUMNS = ["body", "section", "staff", "utilisation", "work_done", "halts", "halted_hours", "queue_wait_hours"]
+SECTION_MEASURES = tuple(SECTION_COLUMNS[2:])  # what ``compare --by section`` averages over replications
 DEFERRAL_COLUMNS = ["requested_start", "deferred_hours"]  # under a leave policy (``Ledgers.requested``)
 
 METRICS = ("tasks_arrived", "tasks_completed", "tasks_unfinished", "share_unfinished", "mean_age_unfinished_days",
@@ -81,6 +83,8 @@ class Ledgers:
         # policy may defer (the frame then has the first version's four columns, pinned by its digests)
         self.requested: dict[int, float] | None = None
         self.events: list[tuple] | None = [] if record_events and not summary_only else None
+        # per section after the warm-up: [hours jobs waited in its queues, jobs taken, work steps done]
+        self.by_section: dict[str, list] = {}
         if summary_only:
             self.task = self._count
             self._hours: list[tuple] = []  # (cycle, waiting, halted) of tasks after the warm-up
@@ -223,7 +227,23 @@ class Ledgers:
         summary = summarise(self.totals(None if self.summary_only else tasks), staff, halts, arrived=arrived,
                             warmup=model.warmup, horizon=model.horizon, hpd=model.hpd, unfinished_ages=unfinished_ages,
                             extra=self.extra, leaders=leaders, posts=model.structure.posts())
-        return RunResult(model.structure_name, model.seed, summary, tasks, staff, halts, series, events, leaders, absences)
+        return RunResult(model.structure_name, model.seed, summary, tasks, staff, halts, series, events, leaders, absences,
+                         sections=self.section_frame(model.structure, staff, halts))
+
+    def section_frame(self, structure, staff, halts) -> pd.DataFrame:
+        """One row per section (``SECTION_COLUMNS``), after the warm-up: staff, mean utilisation, work
+        steps done, halts and halted hours (halts that ended after the warm-up), and the mean hours a job
+        waited in the section's queues from joining (or being handed back) to being taken."""
+        util = staff.groupby("section")["utilisation"].mean()
+        size = staff.groupby("section").size()
+        late = halts[halts["end"] > self.warmup]
+        count, hours = late.groupby("section").size(), late.groupby("section")["duration"].sum()
+        rows = []
+        for b, s in structure.sections():
+            wait, taken, done = self.by_section.get(s.id, (0.0, 0, 0))
+            rows.append((b.id, s.id, int(size.get(s.id, 0)), float(util.get(s.id, np.nan)), float(done),
+                         float(count.get(s.id, 0)), float(hours.get(s.id, 0.0)), wait / taken if taken else np.nan))
+        return pd.DataFrame(rows, columns=SECTION_COLUMNS)
 
 
 @dataclass
@@ -250,6 +270,7 @@ class RunResult:
     leaders: pd.DataFrame
     absences: pd.DataFrame
     warnings: list = field(default_factory=list)  # what makes this run's table misleading (sim.diagnostics)
+    sections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SECTION_COLUMNS))  # per section
 
 
 def gini(x) -> float:

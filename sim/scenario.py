@@ -43,10 +43,17 @@ class Scenario:
     params: Params
     raw: dict = field(repr=False, default_factory=dict)
     file: str = "<python>"
+    display_name: dict[str, str] = field(default_factory=dict)  # language -> name shown (sim.i18n.display)
 
     @property
     def structure_names(self) -> list[str]:
         return list(self.structures)
+
+    def warmup_hours(self, days: int | None = None) -> float:
+        """Where measuring starts, in working hours: the warm-up, cut to leave one measured day in a
+        run of ``days`` (the model's own rule, ``OfficeModel.warmup``)."""
+        days = days or self.horizon_days
+        return min(self.warmup_days, max(days - 1, 0)) * self.calendar.hours_per_day
 
     def check_days(self, days: int, field: str = "days") -> None:
         """``InputError`` if a run of ``days`` working days is beyond the bounds (see MAX_*)."""
@@ -175,7 +182,13 @@ def _parse_scenario(raw, file) -> Scenario:
     _check_approval_levels(file, params, structures, calendar)
     return Scenario(name=spec.name if spec.name is not None else Path(str(file)).stem, description=spec.description or "",
                     calendar=calendar, horizon_days=spec.horizon_days, warmup_days=spec.warmup_days,
-                    structures=structures, workload=workload, params=params, raw=raw, file=str(file))
+                    structures=structures, workload=workload, params=params, raw=raw, file=str(file),
+                    display_name=_names(spec.display_name))
+
+
+def _names(spec) -> dict[str, str]:
+    """A ``display_name`` mapping as {language: name}, the languages given only."""
+    return {k: v for k, v in spec.model_dump().items() if v is not None} if spec is not None else {}
 
 
 def _check_addressees(file, wl, structures):
@@ -239,6 +252,7 @@ def _structures(file, specs) -> dict[str, Structure]:
             out[name] = _apply_reforms(file, out[bases[name]], spec.reforms or [], f"{path}.reforms", name)
         else:
             out[name] = _structure(file, spec, path, name)
+        out[name].display_name = _names(spec.display_name)  # a derived structure does not inherit its base's
     return {k: out[k] for k in specs}
 
 
@@ -300,7 +314,7 @@ def _structure(file, spec, path, name):
             if sum(m.post == "head" for m in staff) > 1:
                 raise err(f"{sp}.staff", "a section has at most one head")
             sections.append(Section(s.id, s.name if s.name is not None else s.id, s.kind, list(s.functions or []),
-                                    staff, list(s.nameplates or [])))
+                                    staff, list(s.nameplates or []), display_name=_names(s.display_name)))
         for si, s in enumerate(b.sections):  # 职能交叉: once every section of the body has said what it owns
             for j, f in enumerate(s.claims or []):
                 p = f"{bp}.sections.{si}.claims.{j}"
@@ -366,7 +380,7 @@ def _workload(file, spec, calendar):
                       hours=to_dist(s.hours), body=s.body, name=s.name or "") for s in w.steps]
         profile = tuple(w.weekly_profile) if w.weekly_profile is not None else None
         wl.workflows.append(Workflow(w.id, w.name if w.name is not None else w.id, w.body, w.rate_per_day, steps, profile,
-                                     w.addressed_to))
+                                     w.addressed_to, w.time_limit_days))
     return wl
 
 

@@ -192,6 +192,16 @@ def dist_type(amount: str, **bounds):
 STAFF, SECTION, BODY = field_docs(StaffMember), field_docs(Section), field_docs(Body)
 
 
+class DisplayNameSpec(Shape):
+    """The name shown in each language (``python -m sim ... --lang zh|en``); a language left out falls
+    back to a section's ``name`` (Chinese) or to the id (English)."""
+    zh: Annotated[str, Field(min_length=1, description="Chinese name"), BeforeValidator(str)] | None = None
+    en: Annotated[str, Field(min_length=1, description="English name"), BeforeValidator(str)] | None = None
+
+
+DISPLAY_NAME = "names shown per language: {zh: ..., en: ...}"
+
+
 class StaffSpec(Shape):
     id: Name = Field(description="staff id; with count, the prefix of n ids (id1, id2, ...)")
     name: Text | None = None
@@ -206,6 +216,7 @@ class SectionSpec(Shape):
     kind: Literal[SECTION_KINDS] = "business"  # type: ignore[valid-type]
     functions: list[Name] | None = Field(None, description="functions the section owns (once per body)")
     staff: list[StaffSpec]
+    display_name: DisplayNameSpec | None = Field(None, description=DISPLAY_NAME)
     nameplates: list[Name] | None = Field(None, description=SECTION["nameplates"])
     claims: list[Name] | None = Field(None, description=SECTION["claims"])
 
@@ -240,6 +251,7 @@ class ComboSpec(Shape):
 class StructureSpec(Shape):
     """A structure described in full."""
     description: Text | None = None
+    display_name: DisplayNameSpec | None = Field(None, description=DISPLAY_NAME)
     bodies: list[BodySpec]
     leaders: list[LeaderSpec] | None = None
     above: dict[Key, Name] | None = Field(None, description=field_docs(Structure)["above"])
@@ -267,6 +279,7 @@ class DerivedSpec(Shape):
     from_: Name = Field(alias="from", description="the structure the reforms start from")
     reforms: list[Reform] | None = None
     description: Text | None = None
+    display_name: DisplayNameSpec | None = Field(None, description=DISPLAY_NAME)
 
 
 def _structure_name(v):
@@ -314,6 +327,7 @@ class WorkflowSpec(Shape):
     rate_per_day: number("arrivals per working day (Poisson)", ge=0, le=MAX_RATE_PER_DAY)
     weekly_profile: list[number(ge=0, le=MAX_LOAD_FACTOR)] | None = Field(None, description=field_docs(Workflow)["weekly_profile"])
     addressed_to: Text | None = Field(None, description=field_docs(Workflow)["addressed_to"])
+    time_limit_days: number(field_docs(Workflow)["time_limit_days"], gt=0, le=MAX_HORIZON_DAYS) | None = None
     steps: list[StepSpec] = Field(min_length=1)
 
 
@@ -405,6 +419,7 @@ class ScenarioFile(Shape):
     """A scenario: one or more structures, a workload and behaviour parameters (sim/scenarios/)."""
     name: Text | None = Field(None, description="default: the file name")
     description: Text | None = None
+    display_name: DisplayNameSpec | None = Field(None, description=DISPLAY_NAME)
     variables: dict[Key, Any] | None = Field(None, description='values "$name" stands for anywhere in the file; sweeps override them')
     calendar: CalendarSpec | None = None
     horizon_days: whole("working days simulated", gt=0, le=MAX_HORIZON_DAYS) = 250

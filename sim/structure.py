@@ -32,6 +32,7 @@ class Section:
     # 职能交叉: functions another section of the same body owns that this one also claims; work on them may be
     # passed between the owner and its claimants before it is done (sim.mechanisms.ownership)
     claims: list[str] = field(default_factory=list)
+    display_name: dict[str, str] = field(default_factory=dict)  # language -> name shown (sim.i18n.display)
 
     def origin(self, function: str) -> str:
         """The old section a function came from: itself unless a merge or a move brought it."""
@@ -91,6 +92,7 @@ class Structure:
     combos: list[Combo] = field(default_factory=list)
     lending_delay_hours: float | None = None  # cross-body secondment (借调) with paperwork; None = not allowed
     released: list[str] = field(default_factory=list)  # leaders whose every post a reform cut (the 干部周转池)
+    display_name: dict[str, str] = field(default_factory=dict)  # language -> name shown (sim.i18n.display)
 
     # ---- lookups -------------------------------------------------------------------------
     def body(self, body_id: str) -> Body:

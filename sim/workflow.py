@@ -35,6 +35,9 @@ class Workflow:
     steps: list[Step] = field(default_factory=list)
     weekly_profile: tuple[float, ...] | None = None  # multiplier per weekday; mean 1 keeps the rate
     addressed_to: str | None = None  # upper-level work sent to a section by name (上下对口): see sim.mechanisms.counterparts
+    # 承诺时限: the working days promised for the procedure; ``compare --workflow`` reports the share of
+    # finished tasks over it (超期率). None: no promise, no share
+    time_limit_days: float | None = None
 
     @property
     def base_draws(self) -> int:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import math
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import claims as figures
+from sim.i18n import cell as _cell
 
 from . import claims as C
 from . import where as W
@@ -89,21 +89,6 @@ def to_markdown(df: pd.DataFrame, regions: pd.DataFrame | None = None) -> str:
     for _, r in df.iterrows():
         lines.append(f"- **{r.id}** ({r.tier}): {r.detail}")
     return "\n".join(lines) + "\n"
-
-
-def _width(text: str) -> int:
-    """Columns a terminal gives ``text``: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _cell(text: str, width: int, right: bool = False) -> str:
-    """``text`` clipped (with …) and padded to ``width`` terminal columns."""
-    if _width(text) > width:
-        while _width(text) > width - 1:
-            text = text[:-1]
-        text += "…"
-    pad = " " * (width - _width(text))
-    return pad + text if right else text + pad
 
 
 def print_table(df: pd.DataFrame, regions: pd.DataFrame | None = None, file=sys.stdout):

@@ -1,0 +1,301 @@
+"""Labels in Chinese and English, in one place for the whole project: the teaching app's (``LABELS``),
+the command line's words (``WORDS``) and the names of the measures ``python -m sim`` prints
+(``MEASURES``); plus the width of text on a terminal (Chinese characters take two columns) and the
+name a scenario, structure or section shows in a language (``display``).
+
+``t(key, lang)`` looks an app label up; ``LABELS[lang]`` must hold the same keys for every language
+(tests/test_app.py checks it). Labels with ``{name}`` fields are filled with ``str.format``.
+``analysis.i18n`` re-exports this module for the app.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh"
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "app_title": "科室结构改革模拟：两种结构并排运行",
+        "language": "语言",
+        # model parameters (sidebar)
+        "scenario": "场景",
+        "structure_a": "结构 A",
+        "structure_b": "结构 B",
+        "auto": "(默认)",
+        "seed": "随机种子",
+        "absence": "缺勤率 ×",
+        "workload": "工作量",
+        "coord_steps": "协调环节",
+        "section_size": "科室规模 ×",
+        "controls": "运行控制",
+        "model_parameters": "模型参数",
+        "information": "信息",
+        "play_interval": "播放间隔（毫秒）",
+        "render_interval": "每次刷新步数",
+        # org chart
+        "org_chart": "组织图",
+        "busy": "忙",
+        "idle": "闲",
+        "absent": "缺勤",
+        "head_marker": "方块 = 科长/副科长",
+        "queue": "待办",
+        "halted": "停办",
+        "sections_staff": "{sections} 个科室 · {staff} 人",
+        "trays": "领导待批 {n} 件",
+        # plots
+        "plots": "实时指标",
+        "day": "工作日",
+        "cycle_days": "办结周期（天，近 {window} 天办结）",
+        "halts": "停办次数（累计）",
+        "util_cv": "忙闲不均（利用率变异系数）",
+        # numbers
+        "numbers": "数字",
+        "metric": "指标",
+        "day_of": "第 {day} / {days} 个工作日",
+        "tasks_arrived": "到达事项",
+        "tasks_completed": "办结事项",
+        "wip": "在办事项",
+        "mean_cycle_days": "平均办结周期（天）",
+        "steps_per_task": "每件环节数",
+        "handoffs_per_task": "每件跨科室交接",
+        "halts_total": "停办次数",
+        "halt_hours": "停办时长（小时）",
+        "util_mean": "平均利用率",
+        "util_cv_short": "利用率变异系数",
+        "idle_share": "闲置者占比（<30%）",
+        "overloaded_share": "超负荷者占比（>90%）",
+        "leader_trays": "领导待批",
+        "in_effect": "当前参数：负荷 {workload} · 缺勤 ×{absence} · 协调环节 {coord_steps} · 科室规模 ×{section_size} · 种子 {seed}",
+        "hint": "调整左侧参数后按 Reset 生效；Step 前进一个工作日，▶ 连续运行。缺勤率 × 乘以出差、请假、培训、会议的频率；"
+                "工作量为负荷系数；协调环节为每次跨科室交接的步骤数；科室规模 × 乘以各科科员人数（科长不变）。"
+                "两种结构使用相同的随机种子：到达事项和缺勤完全相同（共同随机数）。",
+        "note_structure": "结构 {asked} 不属于场景 {scenario}，改用 {used}",
+        "note_size": "该场景无法按 ×{m} 调整科室规模（{reason}），保持原规模",
+        "note_size_none": "该场景没有可调的科员人数（count），科室规模滑块不起作用",
+        # values the page sent that the server refused or replaced (tests/test_app*.py send them)
+        "note_scenario": "场景 {value} 不是本应用的场景",
+        "note_choice": "{param}：{value} 不在可选项中",
+        "note_number": "{param}：{value} 不是数字",
+        "note_finite": "{param}：{value} 不是有限的数",
+        "note_range": "{param}：{value} 超出 {lo} 至 {hi} 的范围",
+        "note_whole": "{param}：{value} 不是整数",
+        "note_using": "，改用 {used}",
+        "note_refused": "，已拒绝",
+        "note_overrides": "这些参数不适用于该场景（{reason}），改用场景自身的参数",
+        "scenario_own": "场景自身的值",
+        "dismiss": "知道了",
+    },
+    "en": {
+        "app_title": "Section-structure reform: two structures side by side",
+        "language": "Language",
+        "scenario": "Scenario",
+        "structure_a": "Structure A",
+        "structure_b": "Structure B",
+        "auto": "(default)",
+        "seed": "Seed",
+        "absence": "Absence ×",
+        "workload": "Workload",
+        "coord_steps": "Coord. steps",
+        "section_size": "Section size ×",
+        "controls": "Controls",
+        "model_parameters": "Model parameters",
+        "information": "Information",
+        "play_interval": "Play interval (ms)",
+        "render_interval": "Render interval (steps)",
+        "org_chart": "Org chart",
+        "busy": "busy",
+        "idle": "idle",
+        "absent": "absent",
+        "head_marker": "square = section head/deputy",
+        "queue": "queue",
+        "halted": "halted",
+        "sections_staff": "{sections} sections · {staff} staff",
+        "trays": "leaders' in-trays: {n}",
+        "plots": "Live measures",
+        "day": "working day",
+        "cycle_days": "Cycle time (days, done in last {window} days)",
+        "halts": "Halts (cumulative)",
+        "util_cv": "Uneven load (CV of utilisation)",
+        "numbers": "Numbers",
+        "metric": "measure",
+        "day_of": "Working day {day} of {days}",
+        "tasks_arrived": "Tasks arrived",
+        "tasks_completed": "Tasks completed",
+        "wip": "Tasks in progress",
+        "mean_cycle_days": "Mean cycle time (days)",
+        "steps_per_task": "Steps per task",
+        "handoffs_per_task": "Section handoffs per task",
+        "halts_total": "Halts",
+        "halt_hours": "Halted hours",
+        "util_mean": "Mean utilisation",
+        "util_cv_short": "CV of utilisation",
+        "idle_share": "Share idle (<30 %)",
+        "overloaded_share": "Share overloaded (>90 %)",
+        "leader_trays": "Leaders' in-trays",
+        "in_effect": "In effect: load {workload} · absence ×{absence} · coordination steps {coord_steps} · section size ×{section_size} · seed {seed}",
+        "hint": "Change the parameters on the left, then press Reset to apply them; Step advances one working day, ▶ runs on. "
+                "Absence × multiplies how often people are away (trips, leave, training, meetings); workload is the load "
+                "factor; coordination steps are the steps of each section-to-section handoff; section size × multiplies "
+                "the staff of each section (heads stay). Both structures share the seed: the same tasks arrive and the "
+                "same people are away (common random numbers).",
+        "note_structure": "structure {asked} is not in scenario {scenario}; using {used}",
+        "note_size": "cannot scale sections by ×{m} in this scenario ({reason}); sizes unchanged",
+        "note_size_none": "this scenario has no staff counts to scale; the section-size slider has no effect",
+        "note_scenario": "scenario {value} is not one of the app's scenarios",
+        "note_choice": "{param}: {value} is not one of the choices",
+        "note_number": "{param}: {value} is not a number",
+        "note_finite": "{param}: {value} is not a finite number",
+        "note_range": "{param}: {value} is outside {lo} to {hi}",
+        "note_whole": "{param}: {value} is not a whole number",
+        "note_using": "; using {used}",
+        "note_refused": "; refused",
+        "note_overrides": "these settings do not fit the scenario ({reason}); using its own values",
+        "scenario_own": "the scenario's own value",
+        "dismiss": "OK",
+    },
+}
+
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **fields) -> str:
+    """The label ``key`` in ``lang`` (falling back to English, then to the key itself)."""
+    text = LABELS.get(lang, {}).get(key) or LABELS["en"].get(key) or key
+    return text.format(**fields) if fields else text
+
+
+CLI_LANGUAGE = "en"  # the command line's default: its output before --lang existed was English (tests pin it)
+
+# every measure ``python -m sim`` prints: sim.METRICS and the counts mechanisms add (run, compare),
+# the per-procedure measures (compare --workflow) and the per-section ones (compare --by section)
+MEASURES: dict[str, dict[str, str]] = {
+    "en": {
+        "tasks_arrived": "tasks arrived", "tasks_completed": "tasks completed", "tasks_unfinished": "tasks unfinished",
+        "share_unfinished": "share unfinished", "mean_age_unfinished_days": "mean age of unfinished (days)",
+        "mean_cycle_hours": "mean cycle time (h)", "median_cycle_hours": "median cycle time (h)",
+        "p90_cycle_hours": "90th pct cycle time (h)", "mean_cycle_days": "mean cycle time (days)",
+        "steps_per_task": "steps per task", "work_steps_per_task": "work steps per task",
+        "coordination_steps_per_task": "coordination steps per task",
+        "internal_steps_per_task": "internal coordination steps per task",
+        "handoffs_per_task": "section handoffs per task", "cross_body_handoffs_per_task": "body handoffs per task",
+        "approval_levels_per_task": "approval levels per task", "mean_wait_hours": "mean waiting (h)",
+        "mean_halted_hours": "mean halted (h)", "halts_per_1000_staff_days": "halts per 1,000 staff-days",
+        "share_tasks_halted": "share of tasks halted", "util_mean": "mean utilisation", "util_cv": "CV of utilisation",
+        "util_gini": "Gini of utilisation", "idle_share": "share idle (<30 %)", "overloaded_share": "share overloaded (>90 %)",
+        "window_visits_per_service": "window visits per service", "material_sets_per_service": "material sets per service",
+        "trips_per_service": "trips per service", "leader_posts": "leader posts",
+        "leader_posts_per_100_staff": "leader posts per 100 staff",
+        "section_lead_posts_per_100_staff": "section lead posts per 100 staff", "released_leaders": "released leaders",
+        "leader_hours_share": "leaders' share of hours", "passes_per_task": "passes per task",
+        "returns_per_task": "returns per task",
+        # per procedure (means over one workflow's measured tasks)
+        "tasks": "tasks finished", "cycle_days": "cycle time (working days)", "cycle_hours": "cycle time (working hours)",
+        "steps": "steps", "work_steps": "work steps", "coordination_steps": "coordination steps",
+        "handoffs": "section handoffs", "approval_levels": "approval levels", "waiting_hours": "waiting (h)",
+        "halted_hours": "halted (h)", "window_visits": "window visits", "material_sets": "material sets",
+        "trips": "trips", "over_limit": "share over the time limit",
+        # per section
+        "staff": "staff", "utilisation": "utilisation", "work_done": "tasks handled (work steps)",
+        "halts": "halts", "queue_wait_hours": "queue wait (h)",
+    },
+    "zh": {
+        "tasks_arrived": "到达事项", "tasks_completed": "办结事项", "tasks_unfinished": "未办结事项",
+        "share_unfinished": "未办结占比", "mean_age_unfinished_days": "未办结事项平均已等（天）",
+        "mean_cycle_hours": "平均办结周期（小时）", "median_cycle_hours": "办结周期中位数（小时）",
+        "p90_cycle_hours": "办结周期90分位（小时）", "mean_cycle_days": "平均办结周期（天）",
+        "steps_per_task": "每件环节数", "work_steps_per_task": "每件办理环节",
+        "coordination_steps_per_task": "每件协调环节", "internal_steps_per_task": "每件科内协调环节",
+        "handoffs_per_task": "每件跨科室交接", "cross_body_handoffs_per_task": "每件跨单位交接",
+        "approval_levels_per_task": "每件审批层级", "mean_wait_hours": "平均等待（小时）",
+        "mean_halted_hours": "平均停办（小时）", "halts_per_1000_staff_days": "每千人日停办次数",
+        "share_tasks_halted": "遇停办事项占比", "util_mean": "平均利用率", "util_cv": "利用率变异系数",
+        "util_gini": "利用率基尼系数", "idle_share": "闲置者占比（<30%）", "overloaded_share": "超负荷者占比（>90%）",
+        "window_visits_per_service": "每项服务窗口次数", "material_sets_per_service": "每项服务材料套数",
+        "trips_per_service": "每项服务跑动次数", "leader_posts": "领导职数",
+        "leader_posts_per_100_staff": "每百人领导职数", "section_lead_posts_per_100_staff": "每百人科级领导职数",
+        "released_leaders": "转入周转池的领导", "leader_hours_share": "领导工时占比",
+        "passes_per_task": "每件推诿次数", "returns_per_task": "每件退回修改次数",
+        "tasks": "办结件数", "cycle_days": "办理时间（工作日）", "cycle_hours": "办理时间（工作小时）",
+        "steps": "环节数", "work_steps": "办理环节", "coordination_steps": "协调环节",
+        "handoffs": "跨科室交接", "approval_levels": "审批层级", "waiting_hours": "等待（小时）",
+        "halted_hours": "停办（小时）", "window_visits": "窗口次数", "material_sets": "材料套数",
+        "trips": "跑动次数", "over_limit": "超期率",
+        "staff": "人数", "utilisation": "利用率", "work_done": "办理事项（办理环节）",
+        "halts": "停办次数", "queue_wait_hours": "排队等待（小时）",
+    },
+}
+
+# the command line's own words (column headers, the lines above and below a table)
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "metric": "metric", "section": "section", "ci": "95% CI", "structure": "structure", "label": "label",
+        "mean": "mean", "ci_low": "95% CI low", "ci_high": "95% CI high", "n": "replications", "table": "table",
+        "value": "value", "body": "body", "section_name": "section name", "workflow": "workflow",
+        "run_head": "{scenario}: seed {seed}, {window} ({file})",
+        "compare_head": "{scenario}: {replications} replications, common random numbers, seed {seed}, {window}",
+        "workflow_head": "{workflow} ({name})",
+        "limit_note": "promised time limit (承诺时限) {days:g} working days: share of finished tasks over it",
+        "section_head": "{structure}: per section, mean ± half the 95% CI over replications",
+        "window": "{days} working days, the first {warm} not measured{note}",
+        "window_cut": " (the scenario's {warmup}-day warm-up cut to {warm} for this short run)",
+    },
+    "zh": {
+        "metric": "指标", "section": "科室", "ci": "95%置信区间", "structure": "结构", "label": "名称",
+        "mean": "均值", "ci_low": "95%置信区间下限", "ci_high": "95%置信区间上限", "n": "重复次数", "table": "表",
+        "value": "数值", "body": "单位", "section_name": "科室名称", "workflow": "事项",
+        "run_head": "{scenario}：随机种子 {seed}，{window}（{file}）",
+        "compare_head": "{scenario}：{replications} 次重复，共同随机数，随机种子 {seed}，{window}",
+        "workflow_head": "{name}（{workflow}）",
+        "limit_note": "承诺时限 {days:g} 个工作日：已办结事项中超期的比例",
+        "section_head": "{structure}：各科室，重复均值 ± 95%置信区间半宽",
+        "window": "模拟 {days} 个工作日，前 {warm} 个不计{note}",
+        "window_cut": "（场景的 {warmup} 天预热期在本次短运行中缩为 {warm} 天）",
+    },
+}
+
+
+def measure(key: str, lang: str = CLI_LANGUAGE) -> str:
+    """The name of measure ``key`` in ``lang``; a count a mechanism adds falls back to its id."""
+    return MEASURES.get(lang, {}).get(key) or MEASURES["en"].get(key) or key
+
+
+def word(key: str, lang: str = CLI_LANGUAGE, **fields) -> str:
+    """A word or line of the command line in ``lang`` (``str.format`` fields)."""
+    text = WORDS.get(lang, {}).get(key) or WORDS["en"][key]
+    return text.format(**fields) if fields else text
+
+
+def display(thing, lang: str = CLI_LANGUAGE) -> str:
+    """The name a scenario, structure or section shows in ``lang``: its ``display_name`` there; else a
+    section's ``name`` in Chinese (the embedded scenarios write it in Chinese) and its id in English;
+    else the scenario's or structure's own name."""
+    given = (getattr(thing, "display_name", None) or {}).get(lang)
+    if given:
+        return given
+    if hasattr(thing, "functions"):  # a section: ``name`` is Chinese, ``id`` the English fallback
+        return thing.name if lang == "zh" and thing.name else thing.id
+    return thing.name
+
+
+def width(text: str) -> int:
+    """Columns a terminal gives ``text``: Chinese (East Asian wide and full-width) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def cell(text: str, columns: int, right: bool = False) -> str:
+    """``text`` clipped (with …) and padded to ``columns`` terminal columns."""
+    if width(text) > columns:
+        while width(text) > columns - 1:
+            text = text[:-1]
+        text += "…"
+    pad = " " * (columns - width(text))
+    return pad + text if right else text + pad
+
+
+def aligned(header: list[str], rows: list[list[str]], left: int = 1) -> str:
+    """A plain text table whose columns line up in terminal columns whatever the script: the first
+    ``left`` columns flush left, the others flush right (numbers)."""
+    cols = [header, *rows]
+    widths = [max(width(r[i]) for r in cols) for i in range(len(header))]
+    lines = ["  ".join(cell(v, w, right=i >= left) for i, (v, w) in enumerate(zip(r, widths))).rstrip() for r in cols]
+    return "\n".join(lines)
