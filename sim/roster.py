@@ -449,7 +449,8 @@ def scenario_text(roster: Roster, name: str) -> str:
     ignored = f"; columns not read: {', '.join(t.ignored)}" if t.ignored else ""
     out = [
         f"# Imported by `python -m sim import` from {Path(t.file).name}{sheet}, header on row {t.header_row}, {rows}:",
-        f"# {len(people)} people, {len(leaders)} leaders and {len(staff)} in {len(sections)} sections{ignored}.",
+        f"# {_count(len(people), 'person', 'people')}, {_count(len(leaders), 'leader')} and {len(staff)} in "
+        f"{_count(len(sections), 'section')}{ignored}.",
         "# Ids are stable ids in roster order (b01 bodies, s01 sections, p01 staff), the roster's names in name:",
         "# (no pinyin library is installed). Functions are the roster's 职能 as written; skills are each person's 职能",
         "# at their 熟练度 (1.0, a specialist, where the roster gives none). Leaders' 职能 are not used: leaders sign.",
@@ -547,6 +548,10 @@ def _out_path(out, force: bool) -> Path:
     return path
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def import_roster(source, out, name: str | None = None, force: bool = False) -> str:
     """Read the roster ``source``, write its scenario to ``out`` and return what to tell the user.
     Nothing is written unless the roster is good and the scenario loads (``sim.load_scenario``)."""
@@ -563,8 +568,8 @@ def import_roster(source, out, name: str | None = None, force: bool = False) -> 
     c = st.counts()
     t = roster.table
     lines = [f"read {t.file}{f' (sheet {t.sheet})' if t.sheet else ''}: {t.span()}, "
-             f"{len(roster.people)} people: {c['bodies']} bod{'y' if c['bodies'] == 1 else 'ies'}, "
-             f"{len(st.leaders)} leaders, {c['staff']} staff in {c['sections']} sections "
+             f"{_count(len(roster.people), 'person', 'people')}: {_count(c['bodies'], 'body', 'bodies')}, "
+             f"{_count(len(st.leaders), 'leader')}, {c['staff']} staff in {_count(c['sections'], 'section')} "
              f"({c['one_person_sections']} one-person)",
              f"wrote {path}: structure {STRUCTURE!r}, {len(scenario.workload.workflows)} placeholder workflows "
              "(fill in the lines marked TODO before trusting any figure)"]
