@@ -336,6 +336,12 @@ def cmd_schema(a):
     write_schema(json_schema(), a.out)
 
 
+def cmd_import(a):
+    """A roster (实名制名册) becomes a scenario file: see sim/roster.py."""
+    from .roster import import_roster  # local: only this command reads spreadsheets
+    print(import_roster(a.roster, a.out, name=a.name, force=a.force))
+
+
 def _output_options(p):
     p.add_argument("--format", choices=FORMATS, default="table",
                    help="table (default: for the terminal), csv (for people: rounded, headers in --lang) or json "
@@ -381,6 +387,15 @@ def main(argv=None):
                                    "sim/schema.py (committed as docs/scenario.schema.json).")
     s.add_argument("--out", help="write it to this file instead of printing it")
     s.set_defaults(func=cmd_schema)
+    i = sub.add_parser("import", help="make a scenario file from a unit's roster (实名制名册, .xlsx or .csv)",
+                       description="Read a staffing table (one row per person, Chinese or English headers; templates "
+                                   "in docs/roster/) and write a commented scenario: the unit as structure 'before', "
+                                   "a placeholder workload to fill in, parameters with their sources.")
+    i.add_argument("roster", help="the roster, .xlsx (first sheet) or .csv (UTF-8 or GBK)")
+    i.add_argument("--out", required=True, help="the scenario file to write (.yaml or .yml)")
+    i.add_argument("--name", type=_name, help="the scenario's name (default: the --out file's name)")
+    i.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    i.set_defaults(func=cmd_import)
     a = p.parse_args(argv)
     try:
         a.func(a)

@@ -431,7 +431,8 @@ def deploy_released(st: Structure, to: Name, leaders: Names | None = None, body:
         raise ValueError(f"body: section {to!r} belongs to body {target[0].id!r}, not {body!r}")
     if target is None and body is None:
         raise ValueError(f"to: no section {to!r} (give body to create a turnover pool (干部周转池) of that id)")
-    people = [StaffMember(lid, st.leaders[lid].name, "staff", transferred=True) for lid in who]
+    people = [StaffMember(lid, st.leaders[lid].name, "staff", transferred=True, establishment=st.leaders[lid].establishment)
+              for lid in who]
     if target is not None and target[1].kind != "squad":
         for m in people:
             m.skills = dict.fromkeys(target[1].functions, float(proficiency))

@@ -276,7 +276,7 @@ def _structure(file, spec, path, name):
     for i, l in enumerate(spec.leaders or []):
         if l.id in leaders:
             raise err(f"leaders.{i}.id", f"duplicate leader id {l.id!r}")
-        leaders[l.id] = Leader(l.id, l.name if l.name is not None else l.id)
+        leaders[l.id] = Leader(l.id, l.name if l.name is not None else l.id, l.establishment)
 
     def leader_ref(lid, p):
         if lid not in leaders:
@@ -310,7 +310,7 @@ def _structure(file, spec, path, name):
                         raise err(f"{mp}.id", f"duplicate staff id {mid!r}")
                     seen_staff.add(mid)
                     shown = (m.name if m.name is not None else mid) if len(ids) == 1 else mid
-                    staff.append(StaffMember(mid, shown, m.post, dict(m.skills or {})))
+                    staff.append(StaffMember(mid, shown, m.post, dict(m.skills or {}), establishment=m.establishment))
             if sum(m.post == "head" for m in staff) > 1:
                 raise err(f"{sp}.staff", "a section has at most one head")
             sections.append(Section(s.id, s.name if s.name is not None else s.id, s.kind, list(s.functions or []),

@@ -36,7 +36,7 @@ from .errors import _ITEM, InputError, folder_name_problem, not_a_number, short
 from .params import (ABSENCE_STARTS, COORD_ROLES, LEAVE_POLICIES, LEAVE_SCOPES, RATE_COUNTS, SPAN_FORMS, WORK_IN_HAND,
                      AbsenceKind, AbsenceRule, Approval, Continuity, Counterparts, Deputies, InternalCoordination, LeavePolicy,
                      Meetings, Ownership, Protocol, Rework, SizeCosts, Transition, Windows)
-from .structure import POSTS, SECTION_KINDS, Body, Section, StaffMember, Structure, Window
+from .structure import ESTABLISHMENTS, POSTS, SECTION_KINDS, Body, Leader, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
 
 # Bounds that turn an absurd size into a clear error instead of a MemoryError or a run that never ends.
@@ -208,6 +208,7 @@ class StaffSpec(Shape):
     post: Literal[POSTS] = Field("staff", description=STAFF["post"])  # type: ignore[valid-type]
     skills: dict[Key, number(gt=0, le=5)] | None = Field(None, description=STAFF["skills"])
     count: whole("n alike staff members", ge=0, le=MAX_STAFF) = None
+    establishment: Literal[ESTABLISHMENTS] | None = Field(None, description=STAFF["establishment"])  # type: ignore[valid-type]
 
 
 class SectionSpec(Shape):
@@ -233,6 +234,7 @@ class BodySpec(Shape):
 class LeaderSpec(Shape):
     id: Name
     name: Text | None = None
+    establishment: Literal[ESTABLISHMENTS] | None = Field(None, description=field_docs(Leader)["establishment"])  # type: ignore[valid-type]
 
 
 class WindowSpec(Shape):

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 POSTS = ("head", "deputy", "staff", "commissioner")
 SECTION_KINDS = ("business", "general", "squad", "approval_office", "window")
+# 编制, the kind of post a person is paid on: 行政 administrative (civil service), 事业 institution (public
+# institution), 工勤 worker (service worker), 编外 outside the establishment (contract, auxiliary staff)
+ESTABLISHMENTS = ("administrative", "institution", "worker", "outside")
 
 
 @dataclass
@@ -18,6 +21,9 @@ class StaffMember:
     post: str = "staff"  # head / deputy / staff / commissioner
     skills: dict[str, float] = field(default_factory=dict)  # function -> proficiency (1.0 = specialist)
     transferred: bool = False  # moved by a reform: slower during the transition (handover friction)
+    # 编制: administrative 行政, institution 事业, worker 工勤, outside 编外; kept from a roster (python -m sim
+    # import), read by no mechanism
+    establishment: str | None = None
 
 
 @dataclass
@@ -48,6 +54,9 @@ class Leader:
     """A leader above sections: deputy director, director, or an above-body leader."""
     id: str
     name: str = ""
+    # 编制: administrative 行政, institution 事业, worker 工勤, outside 编外; kept from a roster (python -m sim
+    # import), read by no mechanism
+    establishment: str | None = None
 
 
 @dataclass
