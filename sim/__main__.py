@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .compare import check_workflows, compare
+from .compare import answer_rows, check_structures, check_workflows, compare
 from .errors import InputError
-from .i18n import CLI_LANGUAGE, LANGUAGES, aligned, display, measure, word
+from .i18n import CLI_LANGUAGE, LANGUAGES, aligned, ci_text as _ci, display, fmt as _fmt, measure, window_text as _window, word
 from .run import run
 from .scenario import MAX_HORIZON_DAYS, available, load_scenario
 from .schema import json_schema, write_schema
@@ -111,22 +111,6 @@ def runs_file(out: Path) -> Path:
     return out.with_name(f"{out.stem}_runs.csv")
 
 
-def _window(sc, days, lang=CLI_LANGUAGE) -> str:
-    """The simulated and measured span, saying so when a short run cuts the scenario's warm-up."""
-    days = days or sc.horizon_days
-    warm = round(sc.warmup_hours(days) / sc.calendar.hours_per_day)
-    note = word("window_cut", lang, warmup=sc.warmup_days, warm=warm) if warm < sc.warmup_days else ""
-    return word("window", lang, days=days, warm=warm, note=note)
-
-
-def _fmt(v):
-    return "—" if pd.isna(v) else f"{v:,.3f}" if abs(v) < 100 else f"{v:,.1f}"
-
-
-def _ci(mean, lo, hi):
-    return f"{_fmt(mean)} [{_fmt(lo)}, {_fmt(hi)}]"
-
-
 def _pm(mean, lo, hi):
     """mean ± half the CI (the per-section tables: six measures a row)."""
     return _fmt(mean) if pd.isna(lo) or hi == lo else f"{_fmt(mean)} ±{_fmt((hi - lo) / 2)}"
@@ -222,21 +206,13 @@ def _warn(structure, warnings):
 
 def cmd_compare(a):
     sc = load_scenario(a.scenario)
-    structures = a.structures or sc.structure_names
-    for s in structures:
-        if s not in sc.structures:
-            raise InputError(sc.file, "--structures", f"unknown structure {s!r} (defined: {', '.join(sc.structure_names)})")
-    if len(structures) < 2:
-        raise InputError(sc.file, "--structures", "name at least two structures to compare")
-    twice = sorted({s for s in structures if structures.count(s) > 1})
-    if twice:
-        raise InputError(sc.file, "--structures", f"{', '.join(twice)} named more than once")
+    structures = check_structures(sc, a.structures or sc.structure_names, "--structures")
     workflows = check_workflows(sc, a.workflow, "--workflow")
     out = _out_file(a.out) if a.out is not None else None
     c = compare(sc, structures=structures, replications=a.replications, seed=a.seed, days=a.days, workflows=workflows,
                 by_section=a.by == "section")
     lang = a.lang
-    tidy = _compare_rows(sc, c, structures, workflows, lang, overall=not workflows and a.by is None)
+    tidy = answer_rows(sc, c, structures, workflows, lang, metrics=SHOWN if not workflows and a.by is None else ())
     meta = {"scenario": sc.name, "replications": a.replications, "seed": a.seed, "days": a.days or sc.horizon_days,
             "structures": {s: display(sc.structures[s], lang) for s in structures}, "lang": lang,
             "workflows": {w.id: {"name": w.name, "time_limit_days": w.time_limit_days}
@@ -257,43 +233,6 @@ def cmd_compare(a):
         print(f"\ntable written to {out}, per-run values to {runs}", file=sys.stdout if a.format == "table" else sys.stderr)
     for s, ws in c.warnings.items():
         _warn(s, ws)
-
-
-def _compare_rows(sc, c, structures, workflows, lang, overall=True) -> pd.DataFrame:
-    """What ``compare`` shows, one value a row: ``table`` (metrics / workflow / section), ``workflow``,
-    ``structure`` (a difference's is "B − A"), ``section``, ``metric``, its ``label`` in ``lang``, mean, CI, n."""
-    rows = []
-
-    def add(table, summary, differences, metrics, workflow=None):
-        s_ = summary.set_index(["structure", "metric"])
-        d_ = differences.set_index(["structure", "metric"])
-        for m in metrics:
-            for s in structures:
-                r = s_.loc[(s, m)]
-                rows.append({"table": table, "workflow": workflow, "structure": s, "metric": m, "label": measure(m, lang),
-                             "mean": r["mean"], "ci_low": r["ci_low"], "ci_high": r["ci_high"], "n": r["n"]})
-            for s in structures[1:]:
-                r = d_.loc[(s, m)]
-                rows.append({"table": table, "workflow": workflow, "structure": f"{s} − {structures[0]}", "metric": m,
-                             "label": measure(m, lang), "mean": r["mean_diff"], "ci_low": r["ci_low"],
-                             "ci_high": r["ci_high"], "n": r["n"]})
-
-    if overall:
-        add("metrics", c.summary, c.differences, SHOWN)
-    for w in (w for w in sc.workload.workflows if w.id in workflows):
-        cw = c.workflows[w.id]
-        shown = [m for m in dict.fromkeys(cw.summary["metric"])
-                 if not (m == "trips" and not any(st.kind == "visit" for st in w.steps))
-                 and not (m == "over_limit" and w.time_limit_days is None)]
-        add("workflow", cw.summary, cw.differences, shown, w.id)
-    if c.sections is not None:
-        for r in c.sections.itertuples():
-            sec = sc.structures[r.structure].section(r.section)[1]
-            rows.append({"table": "section", "structure": r.structure, "section": r.section,
-                         "section_name": display(sec, lang), "metric": r.metric, "label": measure(r.metric, lang),
-                         "mean": r.mean, "ci_low": r.ci_low, "ci_high": r.ci_high, "n": r.n})
-    cols = ["table", "workflow", "structure", "section", "section_name", "metric", "label", "mean", "ci_low", "ci_high", "n"]
-    return pd.DataFrame(rows).reindex(columns=cols)
 
 
 def _compare_text(sc, tidy, structures, lang) -> str:

@@ -277,6 +277,24 @@ def display(thing, lang: str = CLI_LANGUAGE) -> str:
     return thing.name
 
 
+def window_text(sc, days, lang: str = CLI_LANGUAGE) -> str:
+    """The simulated and measured span of scenario ``sc``, saying so when a short run cuts its warm-up."""
+    days = days or sc.horizon_days
+    warm = round(sc.warmup_hours(days) / sc.calendar.hours_per_day)
+    note = word("window_cut", lang, warmup=sc.warmup_days, warm=warm) if warm < sc.warmup_days else ""
+    return word("window", lang, days=days, warm=warm, note=note)
+
+
+def fmt(v) -> str:
+    """A number for people: three decimals under 100, one above, thousands separated; NaN as —."""
+    return "—" if v is None or v != v else f"{v:,.3f}" if abs(v) < 100 else f"{v:,.1f}"
+
+
+def ci_text(mean, lo, hi) -> str:
+    """mean [low, high]: a value with its 95 % CI, as every table of the command line shows it."""
+    return f"{fmt(mean)} [{fmt(lo)}, {fmt(hi)}]"
+
+
 def width(text: str) -> int:
     """Columns a terminal gives ``text``: Chinese (East Asian wide and full-width) characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
