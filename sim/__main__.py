@@ -1,4 +1,5 @@
-"""Command line: ``python -m sim run [SCENARIO]``, ``python -m sim compare [SCENARIO] --structures A B`` and
+"""Command line: ``python -m sim run [SCENARIO]``, ``python -m sim compare [SCENARIO] --structures A B``,
+``python -m sim report [SCENARIO] --structures A B --out report.html``, ``python -m sim import ROSTER`` and
 ``python -m sim schema [--out FILE]``."""
 from __future__ import annotations
 
@@ -281,6 +282,40 @@ def cmd_import(a):
     print(import_roster(a.roster, a.out, name=a.name, force=a.force))
 
 
+def _report_file(path) -> Path:
+    """The ``report --out`` file: an .html name in a folder that exists, checked before any simulation."""
+    out = Path(path)
+    if not str(path).strip() or out.is_dir():
+        raise InputError("command line", "--out", f"{path!r} is not a file name; give one ending in .html, e.g. report.html")
+    if out.suffix.lower() != ".html":
+        raise InputError("command line", "--out", f"{out.name}: the name must end in .html (the report is one HTML file)")
+    if not out.parent.is_dir():
+        raise InputError("command line", "--out", f"the folder {out.parent} does not exist")
+    return out
+
+
+def cmd_report(a):
+    """One HTML file for leadership (analysis/report.py). The command line is the one place ``sim`` reaches
+    into ``analysis``: an application at the end of the data flow, like a notebook (tests/test_imports.py)."""
+    import time
+
+    started = time.monotonic()
+    sc = load_scenario(a.scenario)
+    structures = check_structures(sc, a.structures, "--structures")
+    out = _report_file(a.out)
+    from analysis.report import build_report  # here: only this command draws figures
+
+    page, warnings = build_report(sc, structures, replications=a.replications, seed=a.seed, days=a.days, lang=a.lang,
+                                  section_limit=a.section_limit)
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as e:
+        raise InputError("command line", "--out", f"cannot write {out}: {e.strerror or e}") from None
+    print(f"wrote {out} ({len(page.encode('utf-8')) / 1e6:.1f} MB, {time.monotonic() - started:.0f} s)")
+    for s, ws in warnings.items():
+        _warn(s, ws)
+
+
 def _output_options(p):
     p.add_argument("--format", choices=FORMATS, default="table",
                    help="table (default: for the terminal), csv (for people: rounded, headers in --lang) or json "
@@ -321,6 +356,21 @@ def main(argv=None):
                                  "JSON if .json; every per-run value goes to FILE's sibling <stem>_runs.csv")
     _output_options(c)
     c.set_defaults(func=cmd_compare)
+    rp = sub.add_parser("report", help="write one self-contained HTML report comparing structures (for leadership)",
+                        description="Compare structures as `compare` does (every workflow, 95%% CIs) and write one HTML "
+                                    "file: summary, before/after table, org charts, per-procedure answers, halts and load, "
+                                    "the scenario's assumptions with their sources, a one-factor sensitivity check. "
+                                    "Nothing in it is fetched; print it to PDF from a browser.")
+    rp.add_argument("scenario", nargs="?", default="finance_bureau", help=scen_help)
+    rp.add_argument("--structures", nargs="+", required=True, help="structures to compare, the current one (before) first")
+    rp.add_argument("--replications", type=_bounded(MAX_REPLICATIONS), default=10, help="replications (default 10)")
+    rp.add_argument("--seed", type=_nonneg_int, default=1, help="master seed (default 1)")
+    rp.add_argument("--days", type=_bounded(MAX_HORIZON_DAYS), help="working days to simulate (default: the scenario's horizon)")
+    rp.add_argument("--lang", choices=list(LANGUAGES), default="zh", help="language of the report: zh (default) or en")
+    rp.add_argument("--section-limit", type=_positive_int, metavar="N",
+                    help="the approved cap on sections (科室限额): each structure is flagged over or within it")
+    rp.add_argument("--out", required=True, help="the report file to write, ending in .html")
+    rp.set_defaults(func=cmd_report)
     s = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)",
                        description="Print the JSON Schema of scenario files, generated from the declaration in "
                                    "sim/schema.py (committed as docs/scenario.schema.json).")
