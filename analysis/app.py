@@ -56,7 +56,7 @@ import sim  # noqa: E402
 from analysis import style  # noqa: E402
 from analysis.i18n import DEFAULT_LANGUAGE, LANGUAGES, t  # noqa: E402
 from sim.errors import InputError  # noqa: E402
-from sim.scenario import SCENARIO_DIR  # noqa: E402
+from sim.scenario import SCENARIO_DIR, absence_overrides  # noqa: E402
 from sim.ledgers import IDLE_BELOW, OVERLOADED_ABOVE, gini  # noqa: E402
 
 
@@ -274,11 +274,7 @@ def scenario_overrides(sc: sim.Scenario, *, absence: float = 1.0, workload: floa
     if coord_steps is not None and int(coord_steps) != sc.params.handoff.section.steps:
         out["params.handoff.section.steps"] = int(coord_steps)
     if abs(absence - 1.0) > 1e-12:
-        for group in ("absence", "leader_absence"):
-            for kind, spec in ((raw.get("params") or {}).get(group) or {}).items():
-                rate = spec.get("rate_per_year") if isinstance(spec, dict) else None
-                if isinstance(rate, (int, float)) and not isinstance(rate, bool):
-                    out[f"params.{group}.{kind}.rate_per_year"] = float(rate) * absence
+        out.update(absence_overrides(sc, absence))
     size = _size_overrides(raw, section_size) if abs(section_size - 1.0) > 1e-12 else {}
     return out, size
 

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 
+from sim.i18n import word
 from sim.structure import Structure
 
 from . import style
@@ -54,7 +55,8 @@ def _layout(st: Structure, max_cols: int):
     return placed, width, height
 
 
-def _draw(ax, st: Structure, colour: dict, title: str, width: float, label_staff: bool, max_cols: int) -> None:
+def _draw(ax, st: Structure, colour: dict, title: str, width: float, label_staff: bool, max_cols: int,
+          lang: str = "en") -> None:
     box_h = _box_h(st)
     placed, _, height = _layout(st, max_cols)
     for b, x0, y0, rows in placed:
@@ -90,19 +92,20 @@ def _draw(ax, st: Structure, colour: dict, title: str, width: float, label_staff
         ax.text(xc, y0 + 0.62, style.zh(b.name, b.id) + ("\n" + ", ".join(leaders) if leaders else ""), ha="center",
                 va="bottom", fontsize=9, bbox={"boxstyle": "round", "fc": "white", "ec": "#444"})
     c = st.counts()
-    windows = f", {c['windows']} service windows" if c["windows"] else ""
-    ax.set_title(f"{title}: {c['sections']} sections, {c['one_person_sections']} one-person, "
-                 f"{c['staff_per_section']:.1f} staff/section, {c['staff']} staff{windows}", fontsize=10, loc="left")
+    windows = word("org_windows", lang, n=c["windows"]) if c["windows"] else ""
+    ax.set_title(word("org_title", lang, title=title, sections=c["sections"], one=c["one_person_sections"],
+                      per=c["staff_per_section"], staff=c["staff"], windows=windows), fontsize=10, loc="left")
     ax.set_xlim(-0.1, width + 0.1)
     ax.set_ylim(HEAD_H - height - 0.1, HEAD_H)
     ax.set_axis_off()
 
 
 def plot_org_chart(before: Structure, after=None, titles=("before", "after"), label_staff: bool = True,
-                   max_cols: int = 16) -> Figure:
+                   max_cols: int = 16, lang: str = "en") -> Figure:
     """The org chart of ``before`` and, if given, ``after`` (a Structure, or a reform: a function
     Structure -> Structure such as ``sim.reforms.compose(...)``) stacked on one shared legend.
-    Rows hold at most ``max_cols`` sections; wider bodies and structures wrap."""
+    Rows hold at most ``max_cols`` sections; wider bodies and structures wrap. ``lang``: the titles'
+    and legend's words (sim.i18n), for a report in Chinese."""
     style.setup()
     charts = [before] if after is None else [before, after(before) if callable(after) else after]
     skills = list(dict.fromkeys(_main_skill(m) for st in charts for _, _, m in st.staff()))
@@ -114,12 +117,13 @@ def plot_org_chart(before: Structure, after=None, titles=("before", "after"), la
                  layout="constrained")
     axes = fig.subplots(len(charts), 1, squeeze=False, height_ratios=heights)[:, 0]
     for ax, st, t in zip(axes, charts, titles):
-        _draw(ax, st, colour, t if t == st.name else f"{t} ({st.name})", width, label_staff, max_cols)
+        _draw(ax, st, colour, t if t == st.name else f"{t} ({st.name})", width, label_staff, max_cols, lang)
     skill_h = [Line2D([], [], ls="", marker="o", color=colour[s], label=s) for s in skills]
-    post_h = [Line2D([], [], ls="", marker=MARKERS.get(p, "o"), color="grey", markersize=math.sqrt(v) / 1.6, label=p)
+    post_h = [Line2D([], [], ls="", marker=MARKERS.get(p, "o"), color="grey", markersize=math.sqrt(v) / 1.6,
+                     label=word(f"post_{p}", lang))
               for p, v in SIZES.items()]
     post_h.append(Line2D([], [], ls="", marker="o", color="white", markeredgecolor="black", markeredgewidth=1.4,
-                         markersize=6, label="moved by reform"))
+                         markersize=6, label=word("org_moved", lang)))
     fig.legend(handles=skill_h + post_h, loc="outside lower center", ncol=min(8, len(skill_h) + len(post_h)),
                fontsize=7, frameon=False)
     return fig

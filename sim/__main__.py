@@ -1,4 +1,5 @@
-"""Command line: ``python -m sim run [SCENARIO]``, ``python -m sim compare [SCENARIO] --structures A B`` and
+"""Command line: ``python -m sim run [SCENARIO]``, ``python -m sim compare [SCENARIO] --structures A B``,
+``python -m sim report [SCENARIO] --structures A B --out report.html``, ``python -m sim import ROSTER`` and
 ``python -m sim schema [--out FILE]``."""
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .compare import check_workflows, compare
+from .compare import answer_rows, check_structures, check_workflows, compare
 from .errors import InputError
-from .i18n import CLI_LANGUAGE, LANGUAGES, aligned, display, measure, word
+from .i18n import CLI_LANGUAGE, LANGUAGES, aligned, ci_text as _ci, display, fmt as _fmt, measure, window_text as _window, word
 from .run import run
 from .scenario import MAX_HORIZON_DAYS, available, load_scenario
 from .schema import json_schema, write_schema
@@ -111,22 +112,6 @@ def runs_file(out: Path) -> Path:
     return out.with_name(f"{out.stem}_runs.csv")
 
 
-def _window(sc, days, lang=CLI_LANGUAGE) -> str:
-    """The simulated and measured span, saying so when a short run cuts the scenario's warm-up."""
-    days = days or sc.horizon_days
-    warm = round(sc.warmup_hours(days) / sc.calendar.hours_per_day)
-    note = word("window_cut", lang, warmup=sc.warmup_days, warm=warm) if warm < sc.warmup_days else ""
-    return word("window", lang, days=days, warm=warm, note=note)
-
-
-def _fmt(v):
-    return "—" if pd.isna(v) else f"{v:,.3f}" if abs(v) < 100 else f"{v:,.1f}"
-
-
-def _ci(mean, lo, hi):
-    return f"{_fmt(mean)} [{_fmt(lo)}, {_fmt(hi)}]"
-
-
 def _pm(mean, lo, hi):
     """mean ± half the CI (the per-section tables: six measures a row)."""
     return _fmt(mean) if pd.isna(lo) or hi == lo else f"{_fmt(mean)} ±{_fmt((hi - lo) / 2)}"
@@ -222,21 +207,13 @@ def _warn(structure, warnings):
 
 def cmd_compare(a):
     sc = load_scenario(a.scenario)
-    structures = a.structures or sc.structure_names
-    for s in structures:
-        if s not in sc.structures:
-            raise InputError(sc.file, "--structures", f"unknown structure {s!r} (defined: {', '.join(sc.structure_names)})")
-    if len(structures) < 2:
-        raise InputError(sc.file, "--structures", "name at least two structures to compare")
-    twice = sorted({s for s in structures if structures.count(s) > 1})
-    if twice:
-        raise InputError(sc.file, "--structures", f"{', '.join(twice)} named more than once")
+    structures = check_structures(sc, a.structures or sc.structure_names, "--structures")
     workflows = check_workflows(sc, a.workflow, "--workflow")
     out = _out_file(a.out) if a.out is not None else None
     c = compare(sc, structures=structures, replications=a.replications, seed=a.seed, days=a.days, workflows=workflows,
                 by_section=a.by == "section")
     lang = a.lang
-    tidy = _compare_rows(sc, c, structures, workflows, lang, overall=not workflows and a.by is None)
+    tidy = answer_rows(sc, c, structures, workflows, lang, metrics=SHOWN if not workflows and a.by is None else ())
     meta = {"scenario": sc.name, "replications": a.replications, "seed": a.seed, "days": a.days or sc.horizon_days,
             "structures": {s: display(sc.structures[s], lang) for s in structures}, "lang": lang,
             "workflows": {w.id: {"name": w.name, "time_limit_days": w.time_limit_days}
@@ -257,43 +234,6 @@ def cmd_compare(a):
         print(f"\ntable written to {out}, per-run values to {runs}", file=sys.stdout if a.format == "table" else sys.stderr)
     for s, ws in c.warnings.items():
         _warn(s, ws)
-
-
-def _compare_rows(sc, c, structures, workflows, lang, overall=True) -> pd.DataFrame:
-    """What ``compare`` shows, one value a row: ``table`` (metrics / workflow / section), ``workflow``,
-    ``structure`` (a difference's is "B − A"), ``section``, ``metric``, its ``label`` in ``lang``, mean, CI, n."""
-    rows = []
-
-    def add(table, summary, differences, metrics, workflow=None):
-        s_ = summary.set_index(["structure", "metric"])
-        d_ = differences.set_index(["structure", "metric"])
-        for m in metrics:
-            for s in structures:
-                r = s_.loc[(s, m)]
-                rows.append({"table": table, "workflow": workflow, "structure": s, "metric": m, "label": measure(m, lang),
-                             "mean": r["mean"], "ci_low": r["ci_low"], "ci_high": r["ci_high"], "n": r["n"]})
-            for s in structures[1:]:
-                r = d_.loc[(s, m)]
-                rows.append({"table": table, "workflow": workflow, "structure": f"{s} − {structures[0]}", "metric": m,
-                             "label": measure(m, lang), "mean": r["mean_diff"], "ci_low": r["ci_low"],
-                             "ci_high": r["ci_high"], "n": r["n"]})
-
-    if overall:
-        add("metrics", c.summary, c.differences, SHOWN)
-    for w in (w for w in sc.workload.workflows if w.id in workflows):
-        cw = c.workflows[w.id]
-        shown = [m for m in dict.fromkeys(cw.summary["metric"])
-                 if not (m == "trips" and not any(st.kind == "visit" for st in w.steps))
-                 and not (m == "over_limit" and w.time_limit_days is None)]
-        add("workflow", cw.summary, cw.differences, shown, w.id)
-    if c.sections is not None:
-        for r in c.sections.itertuples():
-            sec = sc.structures[r.structure].section(r.section)[1]
-            rows.append({"table": "section", "structure": r.structure, "section": r.section,
-                         "section_name": display(sec, lang), "metric": r.metric, "label": measure(r.metric, lang),
-                         "mean": r.mean, "ci_low": r.ci_low, "ci_high": r.ci_high, "n": r.n})
-    cols = ["table", "workflow", "structure", "section", "section_name", "metric", "label", "mean", "ci_low", "ci_high", "n"]
-    return pd.DataFrame(rows).reindex(columns=cols)
 
 
 def _compare_text(sc, tidy, structures, lang) -> str:
@@ -342,6 +282,40 @@ def cmd_import(a):
     print(import_roster(a.roster, a.out, name=a.name, force=a.force))
 
 
+def _report_file(path) -> Path:
+    """The ``report --out`` file: an .html name in a folder that exists, checked before any simulation."""
+    out = Path(path)
+    if not str(path).strip() or out.is_dir():
+        raise InputError("command line", "--out", f"{path!r} is not a file name; give one ending in .html, e.g. report.html")
+    if out.suffix.lower() != ".html":
+        raise InputError("command line", "--out", f"{out.name}: the name must end in .html (the report is one HTML file)")
+    if not out.parent.is_dir():
+        raise InputError("command line", "--out", f"the folder {out.parent} does not exist")
+    return out
+
+
+def cmd_report(a):
+    """One HTML file for leadership (analysis/report.py). The command line is the one place ``sim`` reaches
+    into ``analysis``: an application at the end of the data flow, like a notebook (tests/test_imports.py)."""
+    import time
+
+    started = time.monotonic()
+    sc = load_scenario(a.scenario)
+    structures = check_structures(sc, a.structures, "--structures")
+    out = _report_file(a.out)
+    from analysis.report import build_report  # here: only this command draws figures
+
+    page, warnings = build_report(sc, structures, replications=a.replications, seed=a.seed, days=a.days, lang=a.lang,
+                                  section_limit=a.section_limit)
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as e:
+        raise InputError("command line", "--out", f"cannot write {out}: {e.strerror or e}") from None
+    print(f"wrote {out} ({len(page.encode('utf-8')) / 1e6:.1f} MB, {time.monotonic() - started:.0f} s)")
+    for s, ws in warnings.items():
+        _warn(s, ws)
+
+
 def _output_options(p):
     p.add_argument("--format", choices=FORMATS, default="table",
                    help="table (default: for the terminal), csv (for people: rounded, headers in --lang) or json "
@@ -382,6 +356,21 @@ def main(argv=None):
                                  "JSON if .json; every per-run value goes to FILE's sibling <stem>_runs.csv")
     _output_options(c)
     c.set_defaults(func=cmd_compare)
+    rp = sub.add_parser("report", help="write one self-contained HTML report comparing structures (for leadership)",
+                        description="Compare structures as `compare` does (every workflow, 95%% CIs) and write one HTML "
+                                    "file: summary, before/after table, org charts, per-procedure answers, halts and load, "
+                                    "the scenario's assumptions with their sources, a one-factor sensitivity check. "
+                                    "Nothing in it is fetched; print it to PDF from a browser.")
+    rp.add_argument("scenario", nargs="?", default="finance_bureau", help=scen_help)
+    rp.add_argument("--structures", nargs="+", required=True, help="structures to compare, the current one (before) first")
+    rp.add_argument("--replications", type=_bounded(MAX_REPLICATIONS), default=10, help="replications (default 10)")
+    rp.add_argument("--seed", type=_nonneg_int, default=1, help="master seed (default 1)")
+    rp.add_argument("--days", type=_bounded(MAX_HORIZON_DAYS), help="working days to simulate (default: the scenario's horizon)")
+    rp.add_argument("--lang", choices=list(LANGUAGES), default="zh", help="language of the report: zh (default) or en")
+    rp.add_argument("--section-limit", type=_positive_int, metavar="N",
+                    help="the approved cap on sections (科室限额): each structure is flagged over or within it")
+    rp.add_argument("--out", required=True, help="the report file to write, ending in .html")
+    rp.set_defaults(func=cmd_report)
     s = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)",
                        description="Print the JSON Schema of scenario files, generated from the declaration in "
                                    "sim/schema.py (committed as docs/scenario.schema.json).")

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .ledgers import METRICS, SECTION_MEASURES
 from .errors import InputError
+from .i18n import display, measure
 from .run import as_scenario, check_days, check_seed, run
 from .scenario import Scenario
 
@@ -72,6 +73,20 @@ def check_workflows(sc: Scenario, ids, field: str = "workflows") -> list[str]:
         if w not in known:
             raise InputError(sc.file, field, f"unknown workflow {w!r} (defined: {', '.join(known)}, or all)")
     return list(dict.fromkeys(ids))
+
+
+def check_structures(sc: Scenario, names, field: str = "structures") -> list[str]:
+    """At least two of ``sc``'s structures, each once (a comparison pairs them); else an InputError naming ``field``."""
+    names = list(names)
+    for s in names:
+        if s not in sc.structures:
+            raise InputError(sc.file, field, f"unknown structure {s!r} (defined: {', '.join(sc.structure_names)})")
+    if len(names) < 2:
+        raise InputError(sc.file, field, "name at least two structures to compare")
+    twice = sorted({s for s in names if names.count(s) > 1})
+    if twice:
+        raise InputError(sc.file, field, f"{', '.join(twice)} named more than once")
+    return names
 
 
 def workflow_means(tasks: pd.DataFrame, wf, warmup: float, measures=WORKFLOW_MEASURES) -> dict:
@@ -166,3 +181,43 @@ def summarise_runs(df: pd.DataFrame, structures: list[str], metrics=METRICS) -> 
                 diffs.append({"metric": m, "structure": name, "baseline": base, "mean_diff": mu,
                               "ci_low": lo, "ci_high": hi, "n": len(delta)})
     return Comparison(df, pd.DataFrame(summ), pd.DataFrame(diffs))
+
+
+def answer_rows(sc: Scenario, c: Comparison, structures, workflows, lang: str, metrics=()) -> pd.DataFrame:
+    """What ``c`` answers, one value a row, for the command line's tables and files and the report alike:
+    ``metrics`` (run-summary ids, overall), each of ``workflows``' measures (trips only where the workflow
+    visits a window, 超期率 only with a time limit) and ``c``'s sections. Columns: ``table`` (metrics /
+    workflow / section), ``workflow``, ``structure`` (a difference's is "B − A"), ``section``, ``metric``,
+    its ``label`` in ``lang``, mean, CI, n."""
+    rows = []
+
+    def add(table, summary, differences, metrics, workflow=None):
+        s_ = summary.set_index(["structure", "metric"])
+        d_ = differences.set_index(["structure", "metric"])
+        for m in metrics:
+            for s in structures:
+                r = s_.loc[(s, m)]
+                rows.append({"table": table, "workflow": workflow, "structure": s, "metric": m, "label": measure(m, lang),
+                             "mean": r["mean"], "ci_low": r["ci_low"], "ci_high": r["ci_high"], "n": r["n"]})
+            for s in structures[1:]:
+                r = d_.loc[(s, m)]
+                rows.append({"table": table, "workflow": workflow, "structure": f"{s} − {structures[0]}", "metric": m,
+                             "label": measure(m, lang), "mean": r["mean_diff"], "ci_low": r["ci_low"],
+                             "ci_high": r["ci_high"], "n": r["n"]})
+
+    if metrics:
+        add("metrics", c.summary, c.differences, metrics)
+    for w in (w for w in sc.workload.workflows if w.id in workflows):
+        cw = c.workflows[w.id]
+        shown = [m for m in dict.fromkeys(cw.summary["metric"])
+                 if not (m == "trips" and not any(st.kind == "visit" for st in w.steps))
+                 and not (m == "over_limit" and w.time_limit_days is None)]
+        add("workflow", cw.summary, cw.differences, shown, w.id)
+    if c.sections is not None:
+        for r in c.sections.itertuples():
+            sec = sc.structures[r.structure].section(r.section)[1]
+            rows.append({"table": "section", "structure": r.structure, "section": r.section,
+                         "section_name": display(sec, lang), "metric": r.metric, "label": measure(r.metric, lang),
+                         "mean": r.mean, "ci_low": r.ci_low, "ci_high": r.ci_high, "n": r.n})
+    cols = ["table", "workflow", "structure", "section", "section_name", "metric", "label", "mean", "ci_low", "ci_high", "n"]
+    return pd.DataFrame(rows).reindex(columns=cols)

@@ -197,6 +197,11 @@ MEASURES: dict[str, dict[str, str]] = {
         # per section
         "staff": "staff", "utilisation": "utilisation", "work_done": "tasks handled (work steps)",
         "halts": "halts", "queue_wait_hours": "queue wait (h)",
+        # of a structure (Structure.counts: the report's before/after table)
+        "bodies": "bodies", "sections": "sections", "business_sections": "business sections",
+        "general_sections": "general sections", "business_share": "business-section share",
+        "one_person_sections": "one-person sections", "staff_per_section": "staff per section",
+        "windows": "service windows",
     },
     "zh": {
         "tasks_arrived": "到达事项", "tasks_completed": "办结事项", "tasks_unfinished": "未办结事项",
@@ -222,6 +227,9 @@ MEASURES: dict[str, dict[str, str]] = {
         "trips": "跑动次数", "over_limit": "超期率",
         "staff": "人数", "utilisation": "利用率", "work_done": "办理事项（办理环节）",
         "halts": "停办次数", "queue_wait_hours": "排队等待（小时）",
+        "bodies": "单位数", "sections": "科室数", "business_sections": "业务科室数", "general_sections": "综合科室数",
+        "business_share": "业务科室占比", "one_person_sections": "一人科", "staff_per_section": "平均每科人数",
+        "windows": "服务窗口",
     },
 }
 
@@ -238,6 +246,47 @@ WORDS: dict[str, dict[str, str]] = {
         "section_head": "{structure}: per section, mean ± half the 95% CI over replications",
         "window": "{days} working days, the first {warm} not measured{note}",
         "window_cut": " (the scenario's {warmup}-day warm-up cut to {warm} for this short run)",
+        # the report (python -m sim report)
+        "report_title": "Section-structure reform: a simulated comparison",
+        "report_compared": "structures compared", "report_date": "date", "report_seed": "random seed",
+        "report_horizon": "simulated span", "report_file": "scenario file", "report_summary": "Summary",
+        "report_intro": "The same workload, the same people and the same absences were run through each structure "
+                        "({replications} replications, common random numbers). Compared with {base}, {alt}:",
+        "report_less": "{label} lower by {value} (95% CI {lo} to {hi})",
+        "report_more": "{label} higher by {value} (95% CI {lo} to {hi})",
+        "report_same": "{label}: no clear difference ({value}, 95% CI {lo} to {hi})",
+        "report_sections": "sections {a} → {b}, one-person sections {oa} → {ob}",
+        "report_structure_head": "Before and after: the structures", "report_change": "change",
+        "report_limit": "approved cap on sections (科室限额)",
+        "report_over": "{n} over the cap of {limit}", "report_within": "within the cap of {limit} ({n} to spare)",
+        "report_org_head": "Org charts before and after",
+        "report_org_note": "Dots are people, coloured by their main skill; large dots are section heads; a black ring "
+                           "marks a person the reform moved.",
+        "report_overall_head": "Overall: throughput, steps and waiting", "report_load_head": "Halts and load balance",
+        "report_table_note": "Each structure's mean over the replications with its 95% CI; the difference is paired "
+                             "(the same replications under both structures).",
+        "report_procedures_head": "Per procedure: time and steps",
+        "report_verdict": "judgement", "better": "better", "worse": "worse", "unclear": "no clear difference",
+        "report_assumptions_head": "Assumptions and their sources",
+        "report_assumptions_note": "Every value the scenario file sets under calendar, workload and params, with "
+                                   "the comment in the file that gives its source (in italics: the comment of the "
+                                   "block it stands in). Marked: assumptions, and values still to fill in (TODO).",
+        "parameter": "parameter", "source": "source (comment in the file)", "tag_assumption": "assumption",
+        "tag_todo": "TODO", "tag_none": "no source given",
+        "report_sensitivity_head": "Sensitivity: do the differences hold?",
+        "report_sensitivity_note": "One factor changed at a time, {replications} replications per case on the "
+                                   "same seeds; a difference holds when its direction is the same as with the file's "
+                                   "values.",
+        "case": "case", "base_case": "the file's values", "absence_case": "absence ×{x:g}", "load_case": "workload ×{x:g}",
+        "holds": "same direction", "flips": "reversed", "vanishes": "no clear difference",
+        "sens_holds": "{label} ({alt} − {base}): the direction holds in {held} of {cases} cases.",
+        "sens_unclear": "{label} ({alt} − {base}): no clear difference with the file's values; nothing to hold.",
+        "report_footer": "Made by python -m sim report from {file} in {seconds:.0f} s. The figures are simulated, "
+                         "not measured: read them with the assumptions above.",
+        # the org chart (analysis.orgchart)
+        "org_title": "{title}: {sections} sections, {one} one-person, {per:.1f} staff/section, {staff} staff{windows}",
+        "org_windows": ", {n} service windows", "org_moved": "moved by reform",
+        "post_head": "head", "post_deputy": "deputy", "post_staff": "staff", "post_commissioner": "commissioner",
     },
     "zh": {
         "metric": "指标", "section": "科室", "ci": "95%置信区间", "structure": "结构", "label": "名称",
@@ -250,6 +299,41 @@ WORDS: dict[str, dict[str, str]] = {
         "section_head": "{structure}：各科室，重复均值 ± 95%置信区间半宽",
         "window": "模拟 {days} 个工作日，前 {warm} 个不计{note}",
         "window_cut": "（场景的 {warmup} 天预热期在本次短运行中缩为 {warm} 天）",
+        "report_title": "科室结构改革模拟测算报告",
+        "report_compared": "对比结构", "report_date": "日期", "report_seed": "随机种子",
+        "report_horizon": "模拟期", "report_file": "场景文件", "report_summary": "摘要",
+        "report_intro": "同样的工作量、同样的人员、同样的缺勤，分别在各结构下运行（{replications} 次重复，共同随机数）。"
+                        "与{base}相比，{alt}：",
+        "report_less": "{label}减少 {value}（95%置信区间 {lo} 至 {hi}）",
+        "report_more": "{label}增加 {value}（95%置信区间 {lo} 至 {hi}）",
+        "report_same": "{label}无明显差异（{value}，95%置信区间 {lo} 至 {hi}）",
+        "report_sections": "科室 {a} → {b} 个，一人科 {oa} → {ob} 个",
+        "report_structure_head": "改革前后对比表", "report_change": "变化",
+        "report_limit": "科室限额",
+        "report_over": "超出限额 {n} 个（限额 {limit} 个）", "report_within": "符合限额（限额 {limit} 个，尚余 {n} 个）",
+        "report_org_head": "改革前后组织图",
+        "report_org_note": "圆点为人员，颜色表示其主要职能；大圆点为科长；带黑圈者为改革中调整岗位的人员。",
+        "report_overall_head": "总体：办结、环节与等待", "report_load_head": "停办与忙闲不均",
+        "report_table_note": "各结构为各次重复的均值及95%置信区间；差值为配对差值（同一组重复在两种结构下运行）。",
+        "report_procedures_head": "分事项：办理时间与环节",
+        "report_verdict": "判断", "better": "更好", "worse": "更差", "unclear": "无明显差异",
+        "report_assumptions_head": "假设与来源",
+        "report_assumptions_note": "场景文件中 calendar（日历）、workload（工作量）、params（参数）下的每个取值，及文件中注明其来源的注释"
+                                   "（斜体：所在段落的注释）。已标出假设值，以及尚须按本单位台账填写的值（待填）。",
+        "parameter": "参数", "source": "来源（文件中的注释）", "tag_assumption": "假设", "tag_todo": "待填",
+        "tag_none": "未注明来源",
+        "report_sensitivity_head": "敏感性检验：差异方向是否稳定",
+        "report_sensitivity_note": "每次只改变一个因素，每种情形 {replications} 次重复（相同随机种子）；"
+                                   "差值方向与文件取值下相同即为“方向不变”。",
+        "case": "情形", "base_case": "文件取值", "absence_case": "缺勤率 ×{x:g}", "load_case": "工作量 ×{x:g}",
+        "holds": "方向不变", "flips": "方向反转", "vanishes": "无明显差异",
+        "sens_holds": "{label}（{alt} − {base}）：{cases} 种情形中 {held} 种方向不变。",
+        "sens_unclear": "{label}（{alt} − {base}）：文件取值下无明显差异，不作检验。",
+        "report_footer": "本报告由 python -m sim report 根据 {file} 生成，用时 {seconds:.0f} 秒。数字为模拟测算结果而非实测，"
+                         "须结合上列假设阅读。",
+        "org_title": "{title}：{sections} 个科室，一人科 {one} 个，平均每科 {per:.1f} 人，共 {staff} 人{windows}",
+        "org_windows": "，{n} 个服务窗口", "org_moved": "改革中调整岗位",
+        "post_head": "科长", "post_deputy": "副科长", "post_staff": "科员", "post_commissioner": "专员",
     },
 }
 
@@ -275,6 +359,24 @@ def display(thing, lang: str = CLI_LANGUAGE) -> str:
     if hasattr(thing, "functions"):  # a section: ``name`` is Chinese, ``id`` the English fallback
         return thing.name if lang == "zh" and thing.name else thing.id
     return thing.name
+
+
+def window_text(sc, days, lang: str = CLI_LANGUAGE) -> str:
+    """The simulated and measured span of scenario ``sc``, saying so when a short run cuts its warm-up."""
+    days = days or sc.horizon_days
+    warm = round(sc.warmup_hours(days) / sc.calendar.hours_per_day)
+    note = word("window_cut", lang, warmup=sc.warmup_days, warm=warm) if warm < sc.warmup_days else ""
+    return word("window", lang, days=days, warm=warm, note=note)
+
+
+def fmt(v) -> str:
+    """A number for people: three decimals under 100, one above, thousands separated; NaN as —."""
+    return "—" if v is None or v != v else f"{v:,.3f}" if abs(v) < 100 else f"{v:,.1f}"
+
+
+def ci_text(mean, lo, hi) -> str:
+    """mean [low, high]: a value with its 95 % CI, as every table of the command line shows it."""
+    return f"{fmt(mean)} [{fmt(lo)}, {fmt(hi)}]"
 
 
 def width(text: str) -> int:

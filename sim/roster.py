@@ -467,6 +467,7 @@ def scenario_text(roster: Roster, name: str) -> str:
         "",
         "structures:",
         f"  {STRUCTURE}:",
+        "    display_name: {zh: 改革前, en: before}  # its name in reports and tables (--lang zh|en)",
         "    leaders:",
     ]
     if not leaders:

@@ -90,6 +90,18 @@ class Scenario:
             raise
 
 
+def absence_overrides(sc: Scenario, factor: float) -> dict:
+    """``with_overrides`` paths that scale every staff and leader absence kind's yearly rate by ``factor``:
+    one knob for "people are away more (less) often" (the app's slider, the report's sensitivity check)."""
+    out = {}
+    for group in ("absence", "leader_absence"):
+        for kind, spec in ((sc.raw.get("params") or {}).get(group) or {}).items():
+            rate = spec.get("rate_per_year") if isinstance(spec, dict) else None
+            if isinstance(rate, (int, float)) and not isinstance(rate, bool):
+                out[f"params.{group}.{kind}.rate_per_year"] = float(rate) * factor
+    return out
+
+
 def available() -> list[str]:
     """Names of the embedded scenarios."""
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))

@@ -148,3 +148,78 @@ def _check_nodes(root, path):
                 stack.append((v, False))
         elif isinstance(node, SequenceNode):
             stack.extend((c, False) for c in node.value)
+
+
+# keys that name things rather than set a value: not listed among a file's assumptions
+NAMING_KEYS = ("id", "name", "body", "display_name", "description", "addressed_to")
+
+
+def _comment(line: str) -> str:
+    """The comment at the end of one line (after `` #`` outside quotes), or ''."""
+    code = _QUOTED.sub(lambda m: "x" * len(m.group(0)), line)
+    i = 0 if code.lstrip().startswith("#") else code.find(" #") + 1
+    return line[i:].lstrip("#").strip() if i > 0 or code.lstrip().startswith("#") else ""
+
+
+def commented_values(text: str, roots=("calendar", "horizon_days", "warmup_days", "variables", "workload", "params")):
+    """The values a scenario file sets under ``roots``, each with the comment that gives its source: a
+    list of ``{"key": dotted path, "value": as written, "comment": ..., "inherited": bool}``.
+
+    Why: a report must show what each number rests on, and the sources live only in the file's comments
+    (PyYAML drops them). A value's comment is the one at the end of its line, else the comment lines just
+    above it, else its block's (``inherited``): the comment lines between a block's key and its first entry
+    belong to the block. Workflows are named by their ids, other list items by their index; a flow-style
+    ``{...}`` or ``[...]`` is one value (a workflow written as ``{id: ..., ...}`` is opened)."""
+    lines = text.splitlines()
+    out = []
+
+    def last_line(node) -> int:
+        """The last line a value is written on (a block's end mark may lie past the comments after it)."""
+        if isinstance(node, ScalarNode) or node.flow_style or not node.value:
+            return node.end_mark.line
+        return last_line(node.value[-1][1] if isinstance(node, MappingNode) else node.value[-1])
+
+    def above(line: int, stop: int) -> str:
+        """The comment lines directly above ``line`` and below ``stop`` (0-based), joined."""
+        got, k = [], line - 1
+        while k > stop and lines[k].lstrip().startswith("#"):
+            got.append(lines[k].strip().lstrip("#").strip())
+            k -= 1
+        return " ".join(reversed(got))
+
+    def has_id(node) -> bool:
+        return isinstance(node, MappingNode) and any(isinstance(k, ScalarNode) and k.value == "id" for k, _ in node.value)
+
+    def visit(key: str, at: int, node, prev: int, block: str) -> None:
+        own = _comment(lines[at]) or above(at, prev)
+        if isinstance(node, ScalarNode) or (node.flow_style and not has_id(node)):
+            written = " ".join(text[node.start_mark.index:node.end_mark.index].split())
+            out.append({"key": key, "value": written, "comment": own or block, "inherited": not own and bool(block)})
+        else:
+            walk(node, key, at, own or block)
+
+    def walk(node, path: str, at: int, block: str) -> None:
+        line = at
+        if isinstance(node, MappingNode):
+            for n, (k, v) in enumerate(node.value):
+                kl = k.start_mark.line
+                if k.value not in NAMING_KEYS:
+                    if n == 0 and kl > at and not node.flow_style:  # the lines between the parent and its first entry
+                        block = above(kl, at) or block
+                        visit(f"{path}.{k.value}", kl, v, kl - 1, block)
+                    else:
+                        visit(f"{path}.{k.value}", kl, v, line, block)
+                line = max(line, last_line(v))
+        else:
+            for i, item in enumerate(node.value):
+                ids = [v.value for k, v in item.value if k.value == "id"] if has_id(item) else [i]
+                visit(f"{path}[{ids[0]}]", item.start_mark.line, item, line, block)
+                line = max(line, last_line(item))
+
+    root = yaml.compose(text, Loader=_Loader)
+    prev = -1
+    for k, v in root.value if isinstance(root, MappingNode) else ():
+        if k.value in roots:
+            visit(k.value, k.start_mark.line, v, prev, "")
+        prev = max(prev, last_line(v))
+    return out
