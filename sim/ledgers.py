@@ -1,8 +1,8 @@
 """Ledgers: what a run leaves behind, as pandas DataFrames, and the per-run summary metrics.
 
 Rows are collected as tuples during the run (cheap) and become DataFrames once at the end.
-The event log uses the column names process-mining tools read (case, activity, resource,
-start, end), so a ledger can go straight into PM4Py or Disco.
+The events ledger keeps working hours, one row per piece of work; ``sim.eventlog`` derives from it
+and the ledgers beside it (sign-offs, interruptions, open cases) the standard log mining tools read.
 """
 from __future__ import annotations
 
