@@ -21,7 +21,7 @@ break. Public holidays (and the weekend days worked in their place, 调休) are 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
