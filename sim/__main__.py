@@ -14,6 +14,7 @@ import pandas as pd
 
 from .compare import answer_rows, check_structures, check_workflows, compare
 from .errors import InputError
+from .eventlog import DEFAULT_START, check_span, parse_start_date, write_event_log
 from .i18n import CLI_LANGUAGE, LANGUAGES, aligned, ci_text as _ci, display, fmt as _fmt, measure, window_text as _window, word
 from .run import run
 from .scenario import MAX_HORIZON_DAYS, available, load_scenario
@@ -21,7 +22,9 @@ from .schema import json_schema, write_schema
 
 MAX_REPLICATIONS = 10_000  # assumption: CIs stop narrowing usefully long before; 1e9 would only exhaust memory
 
-LEDGERS = ("tasks", "staff", "halts", "timeseries", "events", "leaders", "absences")  # what ``run --out`` writes
+# what ``run --out`` writes, beside the event log (``sim.eventlog``: eventlog.csv and eventlog.xes)
+LEDGERS = ("tasks", "staff", "halts", "timeseries", "events", "leaders", "absences", "signoffs", "interruptions",
+           "unfinished")
 SHOWN = ("tasks_arrived", "tasks_completed", "tasks_unfinished", "mean_age_unfinished_days", "mean_cycle_days", "p90_cycle_hours", "steps_per_task", "coordination_steps_per_task",
          "handoffs_per_task", "approval_levels_per_task", "mean_wait_hours", "halts_per_1000_staff_days",
          "share_tasks_halted", "util_mean", "util_cv", "idle_share", "overloaded_share", "window_visits_per_service",
@@ -71,6 +74,13 @@ def _nonneg_int(text):
     if v < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0, got {v}")
     return v
+
+
+def _start_date(text):
+    try:
+        return parse_start_date(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _name(text):
@@ -164,6 +174,10 @@ def cmd_run(a):
     for name in names:
         if name not in sc.structures:
             raise InputError(sc.file, "--structure", f"unknown structure {name!r} (defined: {', '.join(sc.structure_names)})")
+    if a.start_date is not None and a.out is None:
+        raise InputError("command line", "--start-date", "dates the event log that --out writes; give --out too")
+    start = a.start_date or DEFAULT_START
+    check_span(start, a.days or sc.horizon_days, sc.calendar)
     root = _out_folder(a.out) if a.out is not None else None
     for name in names if root is not None else ():
         if (root / name).exists() and not (root / name).is_dir():
@@ -179,6 +193,7 @@ def cmd_run(a):
                 out.mkdir(exist_ok=True)
                 for part in LEDGERS:
                     getattr(res, part).to_csv(out / f"{part}.csv", index=False)
+                write_event_log(res, out, sc.calendar, start, f"{sc.name} / {name} / seed {a.seed}")
             except OSError as e:
                 raise InputError("command line", "--out", f"cannot write {out}: {e.strerror or e}") from None
     shown = list(SHOWN if not a.all else cols[names[0]].keys())
@@ -193,7 +208,8 @@ def cmd_run(a):
         _emit(tidy, a.format, lang, {"scenario": sc.name, "seed": a.seed, "days": a.days or sc.horizon_days,
                                      "structures": {n: display(sc.structures[n], lang) for n in names}, "lang": lang})
     if a.out:
-        print(f"\nledgers written to {a.out}/<structure>/*.csv", file=sys.stdout if a.format == "table" else sys.stderr)
+        print(f"\nledgers written to {a.out}/<structure>/*.csv, the event log to eventlog.csv and eventlog.xes there",
+              file=sys.stdout if a.format == "table" else sys.stderr)
     for name, ws in warnings.items():
         _warn(name, ws)
 
@@ -336,7 +352,12 @@ def main(argv=None):
     r.add_argument("--seed", type=_nonneg_int, default=1, help="random seed (default 1)")
     r.add_argument("--days", type=_bounded(MAX_HORIZON_DAYS), help="working days to simulate (default: the scenario's horizon)")
     r.add_argument("--all", action="store_true", help="print every metric")
-    r.add_argument("--out", help=f"folder to write the ledgers ({', '.join(LEDGERS)}) as CSV, one subfolder per structure")
+    r.add_argument("--out", help=f"folder to write the ledgers ({', '.join(LEDGERS)}) as CSV and the event log "
+                                 "(eventlog.csv, eventlog.xes: dates, start/complete, sign-offs, suspend/resume), one "
+                                 "subfolder per structure")
+    r.add_argument("--start-date", type=_start_date, metavar="YYYY-MM-DD",
+                   help=f"the Monday the event log's first working day falls on (default {DEFAULT_START}, the first "
+                        "Monday of 2025; days run 09:00 on, China Standard Time +08:00: see sim/eventlog.py)")
     _output_options(r)
     r.set_defaults(func=cmd_run)
     c = sub.add_parser("compare", help="compare structures with replications and paired 95%% CIs",

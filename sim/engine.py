@@ -378,11 +378,14 @@ class Engine(mesa.Model):
         acc = self._by_section[section] = [0.0, 0, 0]
         return acc
 
-    def suspend(self, m: Staff):
-        """Put ``m``'s current job aside with its remaining work; it resumes when ``m`` is free."""
+    def suspend(self, m: Staff, reason: str):
+        """Put ``m``'s current job aside with its remaining work; it resumes when ``m`` is free.
+        ``reason`` (absence, management) goes to the interruption ledger when events are recorded."""
         job = m.job
         done = (self.now - m.job_start) * m.job_speed
         self._stop(m, job)
+        if self._event_log is not None:
+            self.ledgers.put_aside(job, m, self.now, reason)
         job.hours = max(job.hours - done, 0.0)
         m.job = None
         if m.watch:
@@ -406,6 +409,7 @@ class Engine(mesa.Model):
         if job.then is None:
             job.task.touch += elapsed
         if self._event_log is not None:
+            self.ledgers.went_on(job, m, m.job_start)
             self._event_log.append((job.task.number, job.activity, m.sid, q.section, m.job_start, now))
 
     def unstaff(self, person):

@@ -1,8 +1,8 @@
 """Ledgers: what a run leaves behind, as pandas DataFrames, and the per-run summary metrics.
 
 Rows are collected as tuples during the run (cheap) and become DataFrames once at the end.
-The event log uses the column names process-mining tools read (case, activity, resource,
-start, end), so a ledger can go straight into PM4Py or Disco.
+The events ledger keeps working hours, one row per piece of work; ``sim.eventlog`` derives from it
+and the ledgers beside it (sign-offs, interruptions, open cases) the standard log mining tools read.
 """
 from __future__ import annotations
 
@@ -19,6 +19,12 @@ STAFF_COLUMNS = ["staff", "name", "body", "section", "post", "busy_hours", "idle
                  "coordination_hours", "utilisation"]
 HALT_COLUMNS = ["section", "function", "start", "end", "duration", "tasks_blocked"]
 EVENT_COLUMNS = ["case", "activity", "resource", "section", "start", "end"]
+# beside the events (recorded with them, so the events ledger and its digests stay the first version's):
+SIGNOFF_COLUMNS = ["case", "activity", "leader", "level", "start", "end"]  # leaders' sign-offs, done
+# a job put aside (an absence, or a head breaking off casework): its events row ends at ``at``; the
+# row of ``resumed_by`` starting at ``resumed_at`` goes on with it (NaN: not resumed by the horizon)
+INTERRUPTION_COLUMNS = ["case", "activity", "resource", "at", "reason", "resumed_by", "resumed_at"]
+UNFINISHED_COLUMNS = ["case", "workflow", "arrival"]  # tasks still open at the horizon
 SERIES_COLUMNS = ["day", "wip", "backlog"]
 ABSENCE_COLUMNS = ["person", "kind", "start", "end"]
 SECTION_COLUMNS = ["body", "section", "staff", "utilisation", "work_done", "halts", "halted_hours", "queue_wait_hours"]
@@ -83,6 +89,9 @@ class Ledgers:
         # policy may defer (the frame then has the first version's four columns, pinned by its digests)
         self.requested: dict[int, float] | None = None
         self.events: list[tuple] | None = [] if record_events and not summary_only else None
+        self.signoffs: list[tuple] | None = None if self.events is None else []
+        self.interruptions: list[list] | None = None if self.events is None else []
+        self._aside: dict = {}  # a job put aside -> its ``interruptions`` row, until it goes on
         # per section after the warm-up: [hours jobs waited in its queues, jobs taken, work steps done]
         self.by_section: dict[str, list] = {}
         if summary_only:
@@ -151,6 +160,19 @@ class Ledgers:
             tot["trips"] += t.trips
             tot["incomplete_visits"] += t.incomplete_visits
 
+    def put_aside(self, job, person, now, reason) -> None:
+        """Note that ``job``'s events row just written ended because the job was put aside (recording
+        events only): the event log marks it suspended, not done, so it is not read as rework."""
+        row = [job.task.number, job.activity, person.sid, now, reason, None, np.nan]
+        self._aside[job] = row
+        self.interruptions.append(row)
+
+    def went_on(self, job, person, start) -> None:
+        """``job``'s events row about to be written is a put-aside job going on (``put_aside``)."""
+        row = self._aside.pop(job, None)
+        if row is not None:
+            row[5], row[6] = person.sid, start
+
     def task_rows(self, start: int = 0) -> np.ndarray:
         """The finished tasks from the ``start``-th on, as ``ROW`` records (the app reads them as a
         run goes; not under ``summary_only``)."""
@@ -215,6 +237,10 @@ class Ledgers:
         halts = pd.DataFrame(self.halts, columns=HALT_COLUMNS)
         series = pd.DataFrame(self.series, columns=SERIES_COLUMNS)
         events = pd.DataFrame(self.events or [], columns=EVENT_COLUMNS)
+        signoffs = pd.DataFrame(self.signoffs or [], columns=SIGNOFF_COLUMNS)
+        interruptions = pd.DataFrame(self.interruptions or [], columns=INTERRUPTION_COLUMNS)
+        unfinished = pd.DataFrame([(t.number, names[t.wf], t.arrival) for t in model._live.values()],
+                                  columns=UNFINISHED_COLUMNS)
         absences = pd.DataFrame(self.absences, columns=ABSENCE_COLUMNS)
         if self.requested is not None:
             requested = absences["start"].to_numpy().copy()
@@ -228,7 +254,8 @@ class Ledgers:
                             warmup=model.warmup, horizon=model.horizon, hpd=model.hpd, unfinished_ages=unfinished_ages,
                             extra=self.extra, leaders=leaders, posts=model.structure.posts())
         return RunResult(model.structure_name, model.seed, summary, tasks, staff, halts, series, events, leaders, absences,
-                         sections=self.section_frame(model.structure, staff, halts))
+                         sections=self.section_frame(model.structure, staff, halts), signoffs=signoffs,
+                         interruptions=interruptions, unfinished=unfinished)
 
     def section_frame(self, structure, staff, halts) -> pd.DataFrame:
         """One row per section (``SECTION_COLUMNS``), after the warm-up: staff, mean utilisation, work
@@ -271,6 +298,10 @@ class RunResult:
     absences: pd.DataFrame
     warnings: list = field(default_factory=list)  # what makes this run's table misleading (sim.diagnostics)
     sections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SECTION_COLUMNS))  # per section
+    # recorded with the events (empty otherwise): what ``sim.eventlog`` needs beyond them
+    signoffs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SIGNOFF_COLUMNS))
+    interruptions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INTERRUPTION_COLUMNS))
+    unfinished: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNFINISHED_COLUMNS))  # open at the horizon
 
 
 def gini(x) -> float:

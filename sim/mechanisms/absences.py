@@ -242,7 +242,7 @@ class Absences(Mechanism):
             return
         person.absent_since = e.now
         if person.job is not None:  # the work in hand goes back to the section for a colleague
-            e.suspend(person)
+            e.suspend(person, "absence")
         in_hand, person.suspended = person.suspended, []
         e.unstaff(person)
         for job in in_hand:

@@ -138,4 +138,8 @@ class Approvals(Mechanism):
         e = self.e
         e.backlog -= 1
         task.touch += hours
+        log = e.ledgers.signoffs
+        if log is not None:  # recording events: the sign-off as an event of its own (sim.eventlog)
+            step = task.route[task.at - 1][1]
+            log.append((task.number, step.name, step.leader, step.level, e.now - hours, e.now))
         e.advance(task)

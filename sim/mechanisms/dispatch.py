@@ -101,7 +101,7 @@ class Dispatch(Mechanism):
         e = self.e
         for m in q.primary:
             if m.present and m.job.queue.function is not HEAD:
-                e.suspend(m)
+                e.suspend(m, "management")
                 e.start(m, job)
                 return True
         return False
