@@ -224,13 +224,13 @@ def reproduce(args) -> int:
 
     reps = args.replications if args.replications is not None else (3 if args.quick else Config.replications)
     workers = args.workers or default_workers()
+    cfg = Config(replications=reps, seed=args.seed, quick=args.quick, cap=args.max_replications)
+    if cfg.max_replications < reps:
+        raise ExperimentError(f"--max-replications {cfg.max_replications} is below the first look's {reps} replications")
     try:
         args.out.mkdir(parents=True, exist_ok=True)  # now, not after minutes of runs
     except OSError as e:
         raise ExperimentError(f"--out {args.out}: cannot create the folder: {e.strerror or e}") from None
-    cfg = Config(replications=reps, seed=args.seed, quick=args.quick, cap=args.max_replications)
-    if cfg.max_replications < reps:
-        raise ExperimentError(f"--max-replications {cfg.max_replications} is below the first look's {reps} replications")
     figs = args.system_figures if args.system_figures is not None else not args.quick
     df, regions, secs = rep.reproduce(args.out, cfg, workers=workers, where=not args.no_where, lang=args.lang,
                                       system_figures=figs)
