@@ -626,8 +626,8 @@ DISTRICT = [f"district_{b}" for b in ("dangqun", "pingan", "chengshi", "shequ", 
 # margins, declared before any run (their sources in the text)
 TIME_SHARE = 0.10
 TIME_SOURCE = "assumption: a tenth of the time is the least a caseworker or a citizen would notice"
-HALT_SOURCE = "assumption: a tenth fewer halts (the issue's own example), the least an office would notice"
-CV_SOURCE = "assumption: 0.05 in utilisation CV, about a tenth of the pilots' spread"
+HALT_SOURCE = "assumption: a tenth fewer halts, the least an office would notice"
+CV_SOURCE = "assumption: 0.05 in the utilisation CV, the least change in who is busy a section head would notice"
 SHARE_SOURCE = "assumption: one member of staff in twenty"
 
 CLAIMS: list[Claim] = [
