@@ -3,8 +3,9 @@
 ``python -m sim import ROSTER.xlsx|ROSTER.csv --out my_unit.yaml`` reads one row per person (or post),
 with Chinese or English headers (``COLUMNS``), and writes the unit as it is today (structure
 ``before``), a placeholder workload to fill in and the embedded finance bureau's parameters with
-their sources. Why: people know their roster, and nobody should type forty staff entries into
-YAML by hand. Every bad row is reported at once (file, row as the spreadsheet numbers it, column,
+their sources; when the optional column 改革后科室 (section_after) is filled, also the planned reform as
+structure ``after`` (``plan_reform``). Why: people know their roster, and nobody should type forty staff
+entries into YAML by hand. Every bad row is reported at once (file, row as the spreadsheet numbers it, column,
 reason) and nothing is written until the whole roster is good and the scenario it makes loads.
 
 Ids are stable and ASCII (``b01``, ``s01``, ``p01``, ``director``, ``deputy1``) in roster order, the
@@ -66,6 +67,12 @@ COLUMNS = (
            "administrative, institution, worker or outside (行政/事业/工勤/编外), optional"),
     Column("proficiency", "熟练度", "proficiency", (), False, "0–1 或百分比（如 80%），可选，默认 1（熟手）",
            "0-1 or a percentage (80%), optional; 1 (a specialist) if empty"),
+    Column("section_after", "改革后科室", "section_after", ("改革后", "改革后股室", "新科室", "after"), False,
+           "改革后所在科室，可选，留空为不变。几个科室的人都填同一新名称即合并（如就业股、劳动关系股都填"
+           "“就业和劳动关系股”）；填现有科室名即并入该科室；个别人调往别的科室时带走只有他做的职能。局领导留空",
+           "the section after the planned reform, optional, empty = unchanged. Sections whose people all write one "
+           "new name are merged into it; an existing section's name means into that section; a person moving alone "
+           "takes the functions only they do (first 职能 first). Leaders: empty"),
 )
 
 # 职务 -> the model's level or post. 主任/副主任 lead the body when the row names no section (or the leadership
@@ -242,12 +249,24 @@ class Person:
     in_charge_of: list[str]
     establishment: str | None
     proficiency: float
+    section_after: str = ""  # 改革后科室 as written; "" unchanged
+
+    @property
+    def target(self) -> str:
+        """The section the person is in after the planned reform."""
+        return self.section_after or self.section
 
 
 @dataclass
 class Roster:
     table: Table
     people: list[Person]
+    plan: list = field(default_factory=list)  # Merge and Move steps from 改革后科室 (``plan_reform``)
+
+    @property
+    def has_after(self) -> bool:
+        """Whether any row fills 改革后科室: then the scenario gets a structure ``after``."""
+        return any(p.section_after for p in self.people)
 
     def bodies(self) -> list[str]:
         return list(dict.fromkeys(p.body for p in self.people))
@@ -355,10 +374,20 @@ def read_roster(path, body_name: str = "unit") -> Roster:
         except ValueError as e:
             bad(n, "proficiency", str(e))
             continue
+        after = text.get("section_after", "")
+        if after and leader and not _is_leadership(after):
+            bad(n, "section_after", f"a {title} leads the body, not a section: leave 改革后科室 empty "
+                                    f"(the import changes no leader post; found {short(after)})")
+            continue
+        if after and not leader and _is_leadership(after):
+            bad(n, "section_after", f"{short(after)} is the leadership group: a {title} belongs to a section "
+                                    "after the reform too (leave 改革后科室 empty: unchanged)")
+            continue
         people.append(Person(n, pid, text.get("name") or pid, post, title, body, "" if leader else section,
-                             _split(text["functions"]), charge, establishment, prof))
+                             _split(text["functions"]), charge, establishment, prof, "" if leader else after))
     roster = Roster(table, people)
     _check_whole(roster, bad, {b: list(secs) for b, secs in named.items()})
+    roster.plan = plan_reform(roster, bad)
     if errors:
         raise RosterErrors(sorted(errors, key=lambda e: int(re.match(r"row (\d+)", e.field).group(1))))
     return roster
@@ -404,6 +433,114 @@ def _check_whole(roster: Roster, bad, named: dict[str, list[str]]) -> None:
                     charged[s] = p
 
 
+# ---- the planned reform (改革后科室) -----------------------------------------------------------------
+@dataclass
+class Merge:
+    """``merge_sections``: whole sections of a body become one, ``name`` (an existing section's when
+    ``existing``: the others join it, which comes first and keeps its id and head)."""
+    body: str
+    sections: list[str]
+    name: str
+    existing: bool
+    rows: list[int]
+
+
+@dataclass
+class Move:
+    """``move_functions``: people leave ``source`` for ``target`` (a new section when ``new``) with the
+    functions only they do there; move_functions moves a function with the staff whose first 职能 it is."""
+    body: str
+    source: str
+    functions: list[str]
+    target: str
+    new: bool
+    rows: list[int]
+    names: list[str]
+
+
+def rows_text(rows: list[int]) -> str:
+    """Spreadsheet rows as ranges: ``rows 9-10, 21``."""
+    rows, spans = sorted(rows), []
+    for r in rows:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    text = ", ".join(f"{a}-{b}" if b > a else f"{a}" for a, b in spans)
+    return f"row{'s' if len(rows) > 1 else ''} {text}"
+
+
+def plan_reform(roster: Roster, bad) -> list:
+    """The reforms that take each staff member from 科室 to 改革后科室 (empty: unchanged), body by body:
+    sections whose people all go to one new name are merged (``Merge``), into an existing section if the
+    name is one; people leaving a section that stays, or a section split several ways, move with the
+    functions only they do (``Move``). What no reform expresses is a bad row (``bad``, column 改革后科室):
+    a section only renamed, a head moving alone, a person whose first 职能 others keep, a name of a
+    section whose own people all leave it."""
+    plan_merges, plan_moves = [], []
+    for b in roster.bodies():
+        staff = [p for p in roster.people if p.body == b and p.section]
+        sections = roster.sections(b)
+        members = {s: [p for p in staff if p.section == s] for s in sections}
+        targets = {s: list(dict.fromkeys(p.target for p in members[s])) for s in sections}
+        whole = {s: ts[0] for s, ts in targets.items() if len(ts) == 1}  # section -> where all its people go
+        kept = {s for s in sections if any(p.target == s for p in members[s])}  # sections some of whose people stay
+        names = list(dict.fromkeys(p.target for p in staff))
+        for t in names:
+            if t in sections and t not in kept:
+                gone = list(dict.fromkeys(p.target for p in members[t]))
+                for p in staff:
+                    if p.target == t and p.section != t:
+                        bad(p.row, "section_after", f"{t!r} is a section whose own people all leave it (to "
+                                                    f"{'、'.join(gone)}, {rows_text([q.row for q in members[t]])}): "
+                                                    f"a section called {t!r} after the reform would be a new one; "
+                                                    "give it another name")
+                continue
+            wholes = [s for s in sections if whole.get(s) == t and s != t]
+            parts = [s for s in sections if len(targets[s]) > 1 and s != t and any(p.target == t for p in members[s])]
+            if t not in sections and len(wholes) == 1:  # the people moving in from other sections are judged below
+                s = wholes[0]
+                bad(members[s][0].row, "section_after",
+                    f"section {s!r} ({rows_text([p.row for p in members[s]])}) would only be renamed {t!r}: no reform "
+                    "renames a section, and a name changes no figure; leave 改革后科室 empty for it, or give another "
+                    "section the same new name to merge them")
+            elif t in sections and wholes or len(wholes) >= 2:
+                secs = ([t] if t in sections else []) + wholes
+                plan_merges.append(Merge(b, secs, t, t in sections,
+                                         [p.row for p in staff if p.target == t and p.section in secs]))
+            for s in parts:
+                movers = [p for p in members[s] if p.target == t]
+                others = [p for p in members[s] if p.target != t]
+                elsewhere = {f: q for q in reversed(others) for f in q.functions}
+                ok = True
+                for p in movers:
+                    if p.post == "head":
+                        ok = False
+                        bad(p.row, "section_after", f"{p.name} heads {s!r} and would move to {t!r} without the section: "
+                                                    "no reform moves a section's head alone (merge_sections moves whole "
+                                                    f"sections); write {t!r} on every row of {s!r} "
+                                                    f"({rows_text([q.row for q in members[s]])}) to merge it, or leave "
+                                                    "this row empty")
+                    elif not p.functions:
+                        ok = False
+                        bad(p.row, "section_after", f"{p.name} has no 职能 and would move to {t!r} alone: a person moves "
+                                                    "to another section with their functions (move_functions); give "
+                                                    "them a 职能, or leave this row empty")
+                    elif p.functions[0] in elsewhere:
+                        ok = False
+                        q = elsewhere[p.functions[0]]
+                        qwhere = f"stays in {s!r}" if q.target == s else f"goes to {q.target!r}"
+                        bad(p.row, "section_after", f"{p.name}'s first 职能 {p.functions[0]!r} is also done by {q.name} "
+                                                    f"(row {q.row}), who {qwhere}: a person moves to another section "
+                                                    "with the functions only they do, first 职能 first (move_functions); "
+                                                    f"list another 职能 first, or move {q.name} too")
+                if ok:
+                    funcs = list(dict.fromkeys(f for p in movers for f in p.functions if f not in elsewhere))
+                    plan_moves.append(Move(b, s, funcs, t, t not in sections, [p.row for p in movers],
+                                           [p.name for p in movers]))
+    return plan_merges + plan_moves  # merges first: a move may go into a merged section
+
+
 # ---- writing the scenario ----------------------------------------------------------------------
 def _q(text) -> str:
     """A YAML scalar for free text (names, functions): JSON's double quotes are valid YAML."""
@@ -423,6 +560,63 @@ def _reference_block(key: str) -> str:
 def _ids(prefix: str, items: list) -> dict:
     width = max(2, len(str(len(items))))
     return {x: f"{prefix}{i:0{width}d}" for i, x in enumerate(items, 1)}
+
+
+def plan_ids(roster: Roster, sec_ids: dict) -> dict:
+    """(body, section name) -> its id after the reform: a section's own id when it stays or others join
+    it, the merged sections' ids joined (``s03_s04``) for a new merged one, ``n01``... for one made of
+    people moving in (numbered in plan order). Stable: the same roster gives the same ids."""
+    out = {(b, s): sid for (b, s), sid in sec_ids.items()}
+    for step in roster.plan:
+        if isinstance(step, Merge) and not step.existing:
+            out[(step.body, step.name)] = "_".join(sec_ids[(step.body, s)] for s in step.sections)
+    new = [(m.body, m.target) for m in roster.plan if isinstance(m, Move) and (m.body, m.target) not in out]
+    out.update(_ids("n", list(dict.fromkeys(new))))
+    return out
+
+
+def _kind_note(name: str, first_kind: str) -> str:
+    """``kind: general`` for a new section named an office (办公室), as the import assumes for ``before``."""
+    kind = "general" if name.endswith("办公室") else "business"
+    return f", kind: {kind}" if kind != first_kind else ""
+
+
+def after_lines(roster: Roster, body_ids: dict, sec_ids: dict) -> list[str]:
+    """Structure ``after``: ``before`` and the reforms of ``roster.plan``, each commented with its rows."""
+    ids = plan_ids(roster, sec_ids)
+    kinds = {(b, s): "general" if s.endswith("办公室") else "business" for b, s in sec_ids}
+    out = ["  after:",
+           "    display_name: {zh: 改革后, en: after}  # from the roster's 改革后科室 (empty: unchanged)",
+           "    from: before"]
+    if not roster.plan:
+        return out + ["    reforms: []  # 改革后科室 names every person's own section: nothing changes"]
+    out.append("    reforms:")
+    made = set()
+    for step in roster.plan:
+        b = step.body
+        if isinstance(step, Merge):
+            secs = [sec_ids[(b, s)] for s in step.sections]
+            parts = " + ".join(f"{s} ({sec_ids[(b, s)]})" for s in step.sections)
+            how = (f"{' + '.join(f'{s} ({sec_ids[(b, s)]})' for s in step.sections[1:])} into {step.name} ({secs[0]})"
+                   if step.existing else
+                   f"{parts} -> {step.name}")
+            kind = "" if step.existing else _kind_note(step.name, kinds[(b, step.sections[0])])
+            made.add(ids[(b, step.name)])
+            out += [f"      # {rows_text(step.rows)} (改革后科室): {how}",
+                    f"      - merge_sections: {{sections: [{', '.join(secs)}], into: {ids[(b, step.name)]}, "
+                    f"name: {_q(step.name)}{kind}}}"]
+        else:
+            to = ids[(b, step.target)]
+            body = f", body: {body_ids[b]}" if len(body_ids) > 1 else ""  # a function may be one of several bodies'
+            new = ""
+            if step.new and to not in made:
+                made.add(to)
+                new = f", new_section: {{name: {_q(step.target)}{_kind_note(step.target, 'business')}}}"
+            out += [f"      # {rows_text(step.rows)} (改革后科室): {'、'.join(step.names)} from {step.source} "
+                    f"({sec_ids[(b, step.source)]}) to {step.target}{' (new)' if new else ''}, with the functions only "
+                    f"they do there",
+                    f"      - move_functions: {{functions: [{', '.join(map(_q, step.functions))}], to: {to}{body}{new}}}"]
+    return out
 
 
 def scenario_text(roster: Roster, name: str) -> str:
@@ -454,8 +648,10 @@ def scenario_text(roster: Roster, name: str) -> str:
         "# Ids are stable ids in roster order (b01 bodies, s01 sections, p01 staff), the roster's names in name:",
         "# (no pinyin library is installed). Functions are the roster's 职能 as written; skills are each person's 职能",
         "# at their 熟练度 (1.0, a specialist, where the roster gives none). Leaders' 职能 are not used: leaders sign.",
-        "# Structure 'before' is the unit as the roster has it; add a reformed one with `from: before` and reforms:",
-        "# (see sim/scenarios/finance_bureau.yaml, structure merged).",
+        *(["# Structure 'before' is the unit as the roster has it; structure 'after' the planned reform, from the",
+           "# roster's 改革后科室 (each reform with the rows it comes from)."] if roster.has_after else
+          ["# Structure 'before' is the unit as the roster has it; add a reformed one with `from: before` and reforms:",
+           "# (see sim/scenarios/finance_bureau.yaml, structure merged), or fill the roster's 改革后科室 and import again."]),
         "# The WORKLOAD IS A PLACEHOLDER (lines marked TODO): no figure a run gives means anything until the rates and",
         "# hours come from the unit's own records. Calendar, horizon and params are copied from",
         "# sim/scenarios/finance_bureau.yaml with the sources it gives.",
@@ -502,6 +698,8 @@ def scenario_text(roster: Roster, name: str) -> str:
                 est = f", establishment: {p.establishment}" if p.establishment else ""
                 out.append(f"              - {{id: {staff_ids[p.id]}, name: {_q(p.name)}, post: {p.post}, "
                            f"skills: {{{skills}}}{est}}}  # {p.title}, row {p.row}")
+    if roster.has_after:
+        out += after_lines(roster, body_ids, sec_ids)
     out += ["", "workload:", "  load_factor: 1.0      # the rates below as written; sweeps scale the whole workload with it",
             "  # PLACEHOLDER: one routine workflow per section, on its first function, so that the scenario runs.",
             "  # Replace them with the unit's real matters (事项): how many arrive a working day, the hours of work",
@@ -553,6 +751,21 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
+def _check_after(roster: Roster, after) -> None:
+    """Every staff member in the section 改革后科室 names once the reforms ran: what the plan derived is
+    checked against the model's reforms themselves, not against the plan's own reading of them."""
+    staff = [p for p in roster.people if p.post not in LEADER_POSTS]
+    ids = _ids("p", [p.id for p in staff])
+    where = {(b.name, m.id): s.name for b in after.bodies for s in b.sections for m in s.staff}
+    col = roster.table.headers["section_after"]
+    errors = [InputError(roster.table.file, f"row {p.row}, column {col}",
+                         f"the reforms made from 改革后科室 put {p.name} in {where.get((p.body, ids[p.id]), 'no section')!r}, "
+                         f"not {p.target!r}: write this unit's after structure by hand (docs/quickstart_zh.md)")
+              for p in staff if where.get((p.body, ids[p.id])) != p.target]
+    if errors:
+        raise RosterErrors(errors)
+
+
 def import_roster(source, out, name: str | None = None, force: bool = False) -> str:
     """Read the roster ``source``, write its scenario to ``out`` and return what to tell the user.
     Nothing is written unless the roster is good and the scenario loads (``sim.load_scenario``)."""
@@ -560,7 +773,17 @@ def import_roster(source, out, name: str | None = None, force: bool = False) -> 
     name = name or path.stem
     roster = read_roster(source, body_name=name)
     text = scenario_text(roster, name)
-    scenario = parse_scenario(parse_yaml(text, path), str(path))  # a bug here must not leave a file behind
+    try:
+        scenario = parse_scenario(parse_yaml(text, path), str(path))  # a bug here must not leave a file behind
+    except InputError as e:
+        step = re.match(r"structures\.after\.reforms\.(\d+)", e.field or "")
+        if not step:
+            raise
+        rows = roster.plan[int(step.group(1))].rows  # a reform the plan made fails: say so on its rows
+        raise RosterErrors([InputError(roster.table.file, f"row {rows[0]}, column {roster.table.headers['section_after']}",
+                                       f"the reform made from {rows_text(rows)} fails: {e.reason}")]) from None
+    if roster.has_after:
+        _check_after(roster, scenario.structures["after"])
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as e:
@@ -571,9 +794,23 @@ def import_roster(source, out, name: str | None = None, force: bool = False) -> 
     lines = [f"read {t.file}{f' (sheet {t.sheet})' if t.sheet else ''}: {t.span()}, "
              f"{_count(len(roster.people), 'person', 'people')}: {_count(c['bodies'], 'body', 'bodies')}, "
              f"{_count(len(st.leaders), 'leader')}, {c['staff']} staff in {_count(c['sections'], 'section')} "
-             f"({c['one_person_sections']} one-person)",
-             f"wrote {path}: structure {STRUCTURE!r}, {len(scenario.workload.workflows)} placeholder workflows "
-             "(fill in the lines marked TODO before trusting any figure)"]
+             f"({c['one_person_sections']} one-person)"]
+    if roster.has_after:
+        ca = scenario.structures["after"].counts()
+        lines.append(f"after (column {t.headers['section_after']}): {_count(len(roster.plan), 'reform')} from "
+                     f"{STRUCTURE!r}, {c['sections']} -> {_count(ca['sections'], 'section')} "
+                     f"({c['one_person_sections']} -> {ca['one_person_sections']} one-person)")
+        for step in roster.plan:
+            if isinstance(step, Merge):
+                lines.append(f"  merge_sections {' + '.join(step.sections)} -> {step.name}, {rows_text(step.rows)}")
+            else:
+                lines.append(f"  move_functions {'、'.join(step.names)}: {step.source} -> {step.target} with "
+                             f"{'、'.join(step.functions)}, {rows_text(step.rows)}")
+    structures = f"structures {STRUCTURE!r} and 'after'" if roster.has_after else f"structure {STRUCTURE!r}"
+    lines.append(f"wrote {path}: {structures}, {len(scenario.workload.workflows)} placeholder workflows "
+                 "(fill in the lines marked TODO before trusting any figure)")
     lines += [f"note: {w}" for w in st.warnings()]
+    if roster.has_after:
+        lines += [f"note: after: {w}" for w in scenario.structures["after"].warnings() if w not in st.warnings()]
     lines.append(f"next: python -m sim run {path} --days 20")
     return "\n".join(lines)

@@ -14,7 +14,7 @@ import yaml
 
 import sim
 from sim.__main__ import main
-from sim.roster import MAX_SHOWN, RosterErrors, import_roster, read_roster, scenario_text
+from sim.roster import MAX_SHOWN, RosterErrors, import_roster, read_roster, rows_text, scenario_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "roster"
@@ -46,7 +46,7 @@ def test_example_imports_to_a_scenario_that_loads_and_runs(tmp_path):
     assert "rows 2-21, 20 people: 1 body, 3 leaders, 17 staff in 6 sections (1 one-person)" in said
     sc = sim.load_scenario(out)
     st = sc.structures["before"]
-    assert sc.structure_names == ["before"] and sc.name == "my_unit"
+    assert sc.structure_names == ["before", "after"] and sc.name == "my_unit"  # after: the example fills 改革后科室
     assert st.counts()["sections"] == 6 and st.counts()["staff"] == 17 and len(st.leaders) == 3
     body = st.bodies[0]
     assert body.name == templates.BODY and body.leaders == {"director": "director", "deputy_director": "deputy1"}
@@ -253,3 +253,151 @@ def test_an_empty_template_is_refused_as_no_rows(tmp_path):
     for lang in ("zh", "en"):
         with pytest.raises(sim.InputError, match="row 1: no rows under the header"):
             import_roster(DOCS / f"roster_template_{lang}.xlsx", tmp_path / "u.yaml")
+
+
+# ---- 改革后科室: the planned reform ------------------------------------------------------------------
+def _after(more=None, **cells):
+    """The example's rows with 改革后科室 cleared, then set: {row index: value} (spreadsheet row = index + 2);
+    ``more``: other cells to change, as ``_edited`` takes them."""
+    edits = {str(i): {"section_after": ""} for i in range(len(templates.EXAMPLE))}
+    for i, v in cells.items():
+        edits[i] = {"section_after": v}
+    for i, c in (more or {}).items():
+        edits[i] = {**edits[i], **c}
+    return _edited(**edits)
+
+
+def _reforms(path):
+    return _raw(path)["structures"]["after"]
+
+
+def test_the_example_plans_the_quick_start_reform(tmp_path):
+    out = tmp_path / "my_unit.yaml"
+    said = import_roster(EXAMPLE, out).splitlines()
+    assert said[1:4] == ["after (column 改革后科室): 2 reforms from 'before', 6 -> 4 sections (1 -> 0 one-person)",
+                         "  merge_sections 人事股 + 工资福利股 -> 人事工资股, rows 8-9, 21",
+                         "  merge_sections 就业股 + 劳动关系股 -> 就业和劳动关系股, rows 10-16"]
+    assert said[4].startswith(f"wrote {out}: structures 'before' and 'after', 6 placeholder workflows")
+    assert _reforms(EXAMPLE) == {
+        "display_name": {"zh": "改革后", "en": "after"}, "from": "before",
+        "reforms": [{"merge_sections": {"sections": ["s02", "s06"], "into": "s02_s06", "name": "人事工资股"}},
+                    {"merge_sections": {"sections": ["s03", "s04"], "into": "s03_s04", "name": "就业和劳动关系股"}}]}
+    text = out.read_text(encoding="utf-8")
+    assert "      # rows 8-9, 21 (改革后科室): 人事股 (s02) + 工资福利股 (s06) -> 人事工资股\n" in text  # each reform's rows
+    sc = sim.load_scenario(out)
+    before, after = (sc.structures[k].counts() for k in ("before", "after"))
+    assert (before["sections"], after["sections"]) == (6, 4) and after["one_person_sections"] == 0
+    assert after["staff"] == before["staff"] == 17
+    body = sc.structures["after"].bodies[0]
+    assert [(s.name, len(s.staff)) for s in body.sections] == [("办公室", 3), ("人事工资股", 3), ("就业和劳动关系股", 7),
+                                                              ("社会保险股", 4)]
+    assert {m.name: m.post for m in body.sections[1].staff} == {"孙丽": "head", "吴磊": "staff", "宋洁": "deputy"}
+
+
+def test_the_generated_after_structure_compares_from_the_command_line(tmp_path):
+    assert _cli("import", str(EXAMPLE), "--out", "my_unit.yaml", cwd=tmp_path).returncode == 0
+    r = _cli("compare", "my_unit.yaml", "--structures", "before", "after", "--days", "5", "--replications", "2",
+             "--lang", "zh", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "改革前" in r.stdout and "改革后" in r.stdout
+
+
+def test_no_section_after_column_no_after_structure(tmp_path):
+    keys = [c.key for c in templates.COLUMNS]
+    keep = [j for j, k in enumerate(keys) if k != "section_after"]
+    rows = [[r[j] for j in keep] for r in templates.example_rows("zh")]
+    src = _csv(tmp_path, rows, [templates.header("zh")[j] for j in keep])
+    raw = _raw(src)
+    assert list(raw["structures"]) == ["before"]
+    assert raw["structures"]["before"] == _raw(EXAMPLE)["structures"]["before"]  # the column changes only 'after'
+    said = import_roster(src, tmp_path / "u.yaml")
+    assert "改革后科室" not in said and "structure 'before', 6 placeholder workflows" in said
+
+
+# (id, 改革后科室 by row index, the expected reforms of structure after, its sections)
+MAPPINGS = [
+    ("into an existing section", {"19": "人事股"},
+     [{"merge_sections": {"sections": ["s02", "s06"], "into": "s02", "name": "人事股"}}],
+     ["办公室", "人事股", "就业股", "劳动关系股", "社会保险股"]),
+    ("an existing section first, whatever the roster order", {"6": "工资福利股", "7": "工资福利股"},
+     [{"merge_sections": {"sections": ["s06", "s02"], "into": "s06", "name": "工资福利股"}}],
+     ["办公室", "就业股", "劳动关系股", "社会保险股", "工资福利股"]),
+    ("three sections, an office name", {str(i): "综合办公室" for i in (3, 4, 5, 6, 7, 19)},
+     [{"merge_sections": {"sections": ["s01", "s02", "s06"], "into": "s01_s02_s06", "name": "综合办公室"}}],
+     ["综合办公室", "就业股", "劳动关系股", "社会保险股"]),
+    ("business sections into an office name", {"6": "人事办公室", "7": "人事办公室", "19": "人事办公室"},
+     [{"merge_sections": {"sections": ["s02", "s06"], "into": "s02_s06", "name": "人事办公室", "kind": "general"}}],
+     ["办公室", "人事办公室", "就业股", "劳动关系股", "社会保险股"]),
+    ("one person to an existing section", {"5": "人事股"},
+     [{"move_functions": {"functions": ["后勤保障"], "to": "s02"}}],
+     ["办公室", "人事股", "就业股", "劳动关系股", "社会保险股", "工资福利股"]),
+    ("two people from two sections to a new one, with the functions only they do", {"5": "后勤股", "17": "后勤股"},
+     [{"move_functions": {"functions": ["后勤保障"], "to": "n01", "new_section": {"name": "后勤股"}}},
+      {"move_functions": {"functions": ["失业保险"], "to": "n01"}}],
+     ["办公室", "人事股", "就业股", "劳动关系股", "社会保险股", "工资福利股", "后勤股"]),
+    ("a merge and a person joining it", {"6": "人事工资股", "7": "人事工资股", "19": "人事工资股", "5": "人事工资股"},
+     [{"merge_sections": {"sections": ["s02", "s06"], "into": "s02_s06", "name": "人事工资股"}},
+      {"move_functions": {"functions": ["后勤保障"], "to": "s02_s06"}}],
+     ["办公室", "人事工资股", "就业股", "劳动关系股", "社会保险股"]),
+    ("own section names: nothing changes", {"5": "办公室", "19": "工资福利股"}, [],
+     ["办公室", "人事股", "就业股", "劳动关系股", "社会保险股", "工资福利股"]),
+]
+
+
+@pytest.mark.parametrize("cells, reforms, sections", [c[1:] for c in MAPPINGS], ids=[c[0] for c in MAPPINGS])
+def test_the_mapping_becomes_reforms_and_everyone_ends_where_the_roster_says(tmp_path, cells, reforms, sections):
+    rows = _after(**cells)
+    rows[17][[c.key for c in templates.COLUMNS].index("functions")] = "失业保险；工伤保险"  # 韩梅: a function only she does
+    src, out = _csv(tmp_path, rows), tmp_path / "u.yaml"
+    import_roster(src, out)  # checks everyone's section after the reforms (_check_after)
+    assert (_reforms(src)["reforms"] or []) == reforms
+    after = sim.load_scenario(out).structures["after"]
+    assert [s.name for _, s in after.sections()] == sections
+    people = {p.name: p for p in read_roster(src).people}
+    for _, s, m in after.staff():
+        assert people[m.name].target == s.name
+
+
+# (id, 改革后科室 by row index, expected "row N, column 改革后科室" of each line, a reason fragment of the first)
+BAD_MAPPINGS = [
+    ("a section only renamed", {str(i): "社保股" for i in range(15, 19)}, [17], "would only be renamed '社保股'"),
+    ("a head alone", {"12": "就业股"}, [14], "许文 heads '劳动关系股' and would move to '就业股' without the section"),
+    ("filled on the heads' rows only", {"8": "就业和劳动关系股", "12": "就业和劳动关系股"}, [10, 14],
+     "write '就业和劳动关系股' on every row of '就业股' (rows 10-13)"),
+    ("a first 职能 others keep", {"10": "人事股"}, [12],
+     "何敏's first 职能 '创业补贴' is also done by 郑洁 (row 10), who stays in '就业股'"),
+    ("a section split two ways", {"8": "A股", "9": "A股", "10": "B股", "11": "B股"}, [10, 11, 12, 13], "郑洁 heads '就业股'"),
+    ("a section whose own people leave", {"8": "新股", "9": "新股", "10": "新股", "11": "新股", "5": "就业股"}, [7, 10],
+     "'就业股' is a section whose own people all leave it (to 新股, rows 10-13)"),
+    ("a leader", {"0": "办公室"}, [2], "a 局长 leads the body, not a section: leave 改革后科室 empty"),
+    ("staff to the leadership", {"4": "局领导"}, [6], "'局领导' is the leadership group"),
+    ("no 职能", {"5": "人事股"}, [7], None),
+]
+
+
+@pytest.mark.parametrize("cells, rows, fragment", [c[1:] for c in BAD_MAPPINGS], ids=[c[0] for c in BAD_MAPPINGS])
+def test_each_bad_mapping_is_one_line_with_row_and_column_and_nothing_is_written(tmp_path, cells, rows, fragment):
+    src, out = _csv(tmp_path, _after(**cells)), tmp_path / "out.yaml"
+    if fragment is None:  # 周强 with no 职能: his section keeps its others' (the roster is good but for the move)
+        src = _csv(tmp_path, _after({"5": {"functions": ""}}, **cells))
+        fragment = "周强 has no 职能 and would move to '人事股' alone"
+    with pytest.raises(RosterErrors) as e:
+        import_roster(src, out)
+    assert [x.field for x in e.value.errors] == [f"row {r}, column 改革后科室" for r in rows], str(e.value)
+    assert fragment in e.value.errors[0].reason and not out.exists()
+    assert all("\n" not in str(x) for x in e.value.errors)
+
+
+def test_a_plan_the_model_would_not_follow_is_caught_on_its_rows(tmp_path, monkeypatch):
+    """The plan is checked against the model's own reforms: a wrong plan (here one step dropped) is bad rows."""
+    import sim.roster as roster
+    real = roster.plan_reform
+    monkeypatch.setattr(roster, "plan_reform", lambda r, bad: real(r, bad)[1:])
+    with pytest.raises(RosterErrors) as e:
+        import_roster(EXAMPLE, tmp_path / "u.yaml")
+    assert [x.field for x in e.value.errors] == [f"row {r}, column 改革后科室" for r in (8, 9, 21)]
+    assert "put 孙丽 in '人事股', not '人事工资股'" in e.value.errors[0].reason and not (tmp_path / "u.yaml").exists()
+
+
+def test_rows_text():
+    assert rows_text([21, 8, 9]) == "rows 8-9, 21" and rows_text([7]) == "row 7" and rows_text([3, 5]) == "rows 3, 5"

@@ -26,28 +26,30 @@ from sim.roster import COLUMNS, ESTABLISHMENT_WORDS, POST_TITLES, SECTION_TITLES
 FIXED = datetime.datetime(2026, 1, 1)  # the date stamped in the workbooks: a date that never changes
 HERE = Path(__file__).resolve().parent
 BODY = "示例县人力资源和社会保障局"  # a fictional county bureau; the names below are invented
-# 科室, 姓名, 职务, 职能, 分管科室, 编制, 熟练度 (单位 is BODY; 岗位编号 left empty: the name identifies)
+# 科室, 姓名, 职务, 职能, 分管科室, 编制, 熟练度, 改革后科室 (单位 is BODY; 岗位编号 left empty: the name identifies).
+# 改革后科室 plans the quick start's reform (docs/quickstart_zh.md): 就业股 + 劳动关系股 -> 就业和劳动关系股,
+# 人事股 + the one-person 工资福利股 -> 人事工资股; empty: unchanged
 EXAMPLE = [
-    ("局领导", "王建国", "局长", "主持全面工作", "", "行政", ""),
-    ("局领导", "李红", "副局长", "", "办公室、人事股、工资福利股", "行政", ""),
-    ("局领导", "赵刚", "副局长", "", "就业股；劳动关系股；社会保险股", "行政", ""),
-    ("办公室", "陈静", "主任", "公文处理、综合协调", "", "行政", ""),
-    ("办公室", "刘洋", "科员", "公文处理、档案管理", "", "行政", ""),
-    ("办公室", "周强", "办事员", "后勤保障", "", "工勤", ""),
-    ("人事股", "孙丽", "股长", "职称评审、人事调配", "", "行政", ""),
-    ("人事股", "吴磊", "科员", "职称评审", "", "事业", "80%"),
-    ("就业股", "郑洁", "股长", "就业服务，创业补贴", "", "行政", ""),
-    ("就业股", "冯涛", "副股长", "就业服务", "", "事业", ""),
-    ("就业股", "何敏", "科员", "创业补贴", "", "事业", 0.9),
-    ("就业股", "马超", "科员", "就业服务", "", "编外", "60%"),
-    ("劳动关系股", "许文", "股长", "劳动监察、劳动仲裁", "", "行政", ""),
-    ("劳动关系股", "邓飞", "科员", "劳动监察", "", "行政", ""),
-    ("劳动关系股", "曹阳", "调研员", "劳动仲裁", "", "行政", ""),
-    ("社会保险股", "彭芳", "股长", "养老保险、工伤保险", "", "行政", ""),
-    ("社会保险股", "蒋华", "科员", "养老保险", "", "事业", ""),
-    ("社会保险股", "韩梅", "科员", "工伤保险; 失业保险", "", "事业", ""),
-    ("社会保险股", "唐亮", "科员", "养老保险", "", "编外", "70%"),
-    ("工资福利股", "宋洁", "股长", "工资审批、退休审批", "", "行政", ""),  # a one-person section (一人科)
+    ("局领导", "王建国", "局长", "主持全面工作", "", "行政", "", ""),
+    ("局领导", "李红", "副局长", "", "办公室、人事股、工资福利股", "行政", "", ""),
+    ("局领导", "赵刚", "副局长", "", "就业股；劳动关系股；社会保险股", "行政", "", ""),
+    ("办公室", "陈静", "主任", "公文处理、综合协调", "", "行政", "", ""),
+    ("办公室", "刘洋", "科员", "公文处理、档案管理", "", "行政", "", ""),
+    ("办公室", "周强", "办事员", "后勤保障", "", "工勤", "", ""),
+    ("人事股", "孙丽", "股长", "职称评审、人事调配", "", "行政", "", "人事工资股"),
+    ("人事股", "吴磊", "科员", "职称评审", "", "事业", "80%", "人事工资股"),
+    ("就业股", "郑洁", "股长", "就业服务，创业补贴", "", "行政", "", "就业和劳动关系股"),
+    ("就业股", "冯涛", "副股长", "就业服务", "", "事业", "", "就业和劳动关系股"),
+    ("就业股", "何敏", "科员", "创业补贴", "", "事业", 0.9, "就业和劳动关系股"),
+    ("就业股", "马超", "科员", "就业服务", "", "编外", "60%", "就业和劳动关系股"),
+    ("劳动关系股", "许文", "股长", "劳动监察、劳动仲裁", "", "行政", "", "就业和劳动关系股"),
+    ("劳动关系股", "邓飞", "科员", "劳动监察", "", "行政", "", "就业和劳动关系股"),
+    ("劳动关系股", "曹阳", "调研员", "劳动仲裁", "", "行政", "", "就业和劳动关系股"),
+    ("社会保险股", "彭芳", "股长", "养老保险、工伤保险", "", "行政", "", ""),
+    ("社会保险股", "蒋华", "科员", "养老保险", "", "事业", "", ""),
+    ("社会保险股", "韩梅", "科员", "工伤保险; 失业保险", "", "事业", "", ""),
+    ("社会保险股", "唐亮", "科员", "养老保险", "", "编外", "70%", ""),
+    ("工资福利股", "宋洁", "股长", "工资审批、退休审批", "", "行政", "", "人事工资股"),  # a one-person section (一人科)
 ]
 ENGLISH_POSTS = {"局长": "director", "副局长": "deputy_director", "主任": "head", "股长": "head", "副股长": "deputy",
                  "科员": "staff", "办事员": "staff", "调研员": "commissioner"}
@@ -60,11 +62,11 @@ def header(lang: str) -> list[str]:
 def example_rows(lang: str = "zh") -> list[list]:
     """The example's rows in the order of ``header(lang)``; in English the posts and 编制 are English ids."""
     out = []
-    for section, name, post, functions, charge, est, prof in EXAMPLE:
+    for section, name, post, functions, charge, est, prof, after in EXAMPLE:
         if lang == "en":
             post, est, section = ENGLISH_POSTS[post], ESTABLISHMENT_WORDS[est], "leadership" if section == "局领导" else section
         cells = {"body": BODY, "section": section, "name": name, "post_id": "", "post": post, "functions": functions,
-                 "in_charge_of": charge, "establishment": est, "proficiency": prof}
+                 "in_charge_of": charge, "establishment": est, "proficiency": prof, "section_after": after}
         out.append([cells[c.key] for c in COLUMNS])
     return out
 
@@ -109,7 +111,7 @@ def write_xlsx(path, head, rows, lang="zh", merge=False) -> None:
         cell.font = Font(bold=True)
     for r in rows:
         ws.append(r)
-    for j, width in enumerate((28, 12, 8, 10, 8, 24, 30, 8, 8)):
+    for j, width in enumerate((28, 12, 8, 10, 8, 24, 30, 8, 8, 18)):
         ws.column_dimensions[openpyxl.utils.get_column_letter(j + 1)].width = width
     if merge:
         for j in (0, 1):  # 单位, 科室
