@@ -1,6 +1,6 @@
 """Command line: ``python -m sim run [SCENARIO]``, ``python -m sim compare [SCENARIO] --structures A B``,
-``python -m sim report [SCENARIO] --structures A B --out report.html``, ``python -m sim import ROSTER`` and
-``python -m sim schema [--out FILE]``."""
+``python -m sim report [SCENARIO] --structures A B --out report.html``, ``python -m sim import ROSTER``,
+``python -m sim discover LOG --out workload.yaml`` and ``python -m sim schema [--out FILE]``."""
 from __future__ import annotations
 
 import argparse
@@ -298,6 +298,36 @@ def cmd_import(a):
     print(import_roster(a.roster, a.out, name=a.name, force=a.force))
 
 
+def _share(low_open: bool):
+    """A share in (0, 1] (``--coverage``) or (0, 1) (``--split``, ``low_open`` False: both sides kept)."""
+    def parse(text):
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
+        if not (0 < v <= 1 if low_open else 0 < v < 1):
+            raise argparse.ArgumentTypeError(f"must be in (0, 1{']' if low_open else ')'}, got {text}")
+        return v
+    return parse
+
+
+def cmd_discover(a):
+    """An event log becomes a scenario (sim/discover.py); ``--validate`` fits and checks on held-out data."""
+    from .discover import COLUMNS, discover_file, validate  # local: only this command reads event logs
+    from .roster import _out_path
+
+    columns = {k: getattr(a, k) for k in COLUMNS}
+    if a.validate:
+        lines = validate(a.log, _out_folder(a.out), columns, a.coverage, a.split or 0.7, a.seed)
+    else:
+        if a.split is not None:
+            raise InputError("command line", "--split", "splits the log for --validate; give --validate too")
+        lines = discover_file(a.log, _out_path(a.out, a.force), columns, a.coverage, a.name)
+    sys.stdout.flush()
+    for line in lines:
+        print(line, file=sys.stderr if line.startswith("warning: ") else sys.stdout, flush=True)
+
+
 def _report_file(path) -> Path:
     """The ``report --out`` file: an .html name in a folder that exists, checked before any simulation."""
     out = Path(path)
@@ -406,6 +436,26 @@ def main(argv=None):
     i.add_argument("--name", type=_name, help="the scenario's name (default: the --out file's name)")
     i.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     i.set_defaults(func=cmd_import)
+    d = sub.add_parser("discover", help="make a scenario from an event log (CSV or XES): workflows, rates, hours, "
+                                        "sections, staff, calendar",
+                       description="Read a case/activity/resource/timestamp event log and write the unit as structure "
+                                   "'before' with the workload the log shows (methods: sim/discover.py). --validate fits "
+                                   "on the earlier part and compares a simulation with the later part.")
+    d.add_argument("log", help="the event log: .csv (one event a row) or .xes (IEEE 1849)")
+    d.add_argument("--out", required=True, help="the scenario file to write (.yaml); with --validate, a folder")
+    from .discover import COLUMNS  # the default column names live with the reader
+    for key, default in COLUMNS.items():
+        d.add_argument(f"--{key.replace('_', '-')}", dest=key, metavar="COL",
+                       help=f"the {key.replace('_', ' ')} column (default {default})")
+    d.add_argument("--coverage", type=_share(True), default=0.8,
+                   help="share of finished cases the workflows cover, most frequent variants first (default 0.8)")
+    d.add_argument("--validate", action="store_true", help="fit on the earlier part of the log, simulate the later "
+                                                           "part, compare (writes validation.csv, cycle_times.png, fit.yaml)")
+    d.add_argument("--split", type=_share(False), help="with --validate: the share of the log's span fitted on (default 0.7)")
+    d.add_argument("--seed", type=_nonneg_int, default=1, help="with --validate: the first seed of the simulated runs (default 1)")
+    d.add_argument("--name", type=_name, help="the scenario's name (default: the --out file's name)")
+    d.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    d.set_defaults(func=cmd_discover)
     a = p.parse_args(argv)
     try:
         a.func(a)

@@ -81,6 +81,12 @@ def check_span(start: date, days: int, calendar: WorkCalendar) -> None:
                                                           "the last month the event log's dates can reach")
 
 
+def day_opens(calendar: WorkCalendar) -> float:
+    """The hour of the clock a working day starts at: ``DAY_STARTS``, or earlier for a working day
+    longer than 15 hours, so that it ends by midnight (``sim.discover`` reads the dates back with it)."""
+    return min(DAY_STARTS.hour + DAY_STARTS.minute / 60, 24 - calendar.hours_per_day)
+
+
 def timestamps(hours, start: date = DEFAULT_START, calendar: WorkCalendar = WorkCalendar()) -> np.ndarray:
     """Working hours since the start as ISO 8601 strings with the offset (milliseconds; rounding
     keeps the order, so a piece never ends before it starts)."""
@@ -88,8 +94,7 @@ def timestamps(hours, start: date = DEFAULT_START, calendar: WorkCalendar = Work
     hpd = calendar.hours_per_day
     day = np.floor(h / hpd).astype(np.int64)
     weeks, weekday = np.divmod(day, calendar.days_per_week)
-    # a working day longer than 15 hours starts earlier, to end by midnight
-    opens = min(DAY_STARTS.hour * 3_600_000 + DAY_STARTS.minute * 60_000, int((24 - hpd) * 3_600_000))
+    opens = int(day_opens(calendar) * 3_600_000)
     ms = np.rint((h - day * hpd) * 3_600_000).astype(np.int64) + opens
     at = np.datetime64(start, "ms") + (weeks * 7 + weekday).astype("timedelta64[D]") + ms.astype("timedelta64[ms]")
     return np.char.add(np.datetime_as_string(at, unit="ms"), UTC_OFFSET)
