@@ -112,7 +112,6 @@ class Engine(mesa.Model):
         self.ledgers = Ledgers(record_events, summary_only, self.warmup)
         self._live: dict = {}  # the tasks in the system, by arrival number (``tasks``)
         self._event_log = self.ledgers.events
-        self._by_section = self.ledgers.by_section  # section -> [queue wait hours, jobs taken, work steps done]
         self.wip = 0
         self.backlog = 0
         self.rng_work = self.stream("work_sizes")
@@ -345,9 +344,9 @@ class Engine(mesa.Model):
             self._reindex(m)
         m.job_start = now = self.now
         if now >= self.warmup:
-            acc = self._by_section.get(job.queue.section) or self._section_acc(job.queue.section)
-            acc[0] += now - job.enq
-            acc[1] += 1
+            q = job.queue
+            q.waited += now - job.enq
+            q.taken += 1
         f = job.queue.function
         speed = 1.0 if (f is HEAD or f is COORD) else (m.skills.get(f, 0.0) or self.untrained_speed)
         if m.transferred:
@@ -368,15 +367,11 @@ class Engine(mesa.Model):
         self._stop(m, job)
         f = job.queue.function
         if f is not HEAD and f is not COORD and self.now >= self.warmup:
-            (self._by_section.get(job.queue.section) or self._section_acc(job.queue.section))[2] += 1
+            job.queue.done += 1
         m.job = None
         if m.watch:
             self._reindex(m)
         self.job_done(m, job)
-
-    def _section_acc(self, section) -> list:
-        acc = self._by_section[section] = [0.0, 0, 0]
-        return acc
 
     def suspend(self, m: Staff, reason: str):
         """Put ``m``'s current job aside with its remaining work; it resumes when ``m`` is free.

@@ -92,8 +92,6 @@ class Ledgers:
         self.signoffs: list[tuple] | None = None if self.events is None else []
         self.interruptions: list[list] | None = None if self.events is None else []
         self._aside: dict = {}  # a job put aside -> its ``interruptions`` row, until it goes on
-        # per section after the warm-up: [hours jobs waited in its queues, jobs taken, work steps done]
-        self.by_section: dict[str, list] = {}
         if summary_only:
             self.task = self._count
             self._hours: list[tuple] = []  # (cycle, waiting, halted) of tasks after the warm-up
@@ -254,10 +252,10 @@ class Ledgers:
                             warmup=model.warmup, horizon=model.horizon, hpd=model.hpd, unfinished_ages=unfinished_ages,
                             extra=self.extra, leaders=leaders, posts=model.structure.posts())
         return RunResult(model.structure_name, model.seed, summary, tasks, staff, halts, series, events, leaders, absences,
-                         sections=self.section_frame(model.structure, staff, halts), signoffs=signoffs,
+                         sections=self.section_frame(model.structure, staff, halts, model.queues.values()), signoffs=signoffs,
                          interruptions=interruptions, unfinished=unfinished)
 
-    def section_frame(self, structure, staff, halts) -> pd.DataFrame:
+    def section_frame(self, structure, staff, halts, queues) -> pd.DataFrame:
         """One row per section (``SECTION_COLUMNS``), after the warm-up: staff, mean utilisation, work
         steps done, halts and halted hours (halts that ended after the warm-up), and the mean hours a job
         waited in the section's queues from joining (or being handed back) to being taken."""
@@ -265,9 +263,15 @@ class Ledgers:
         size = staff.groupby("section").size()
         late = halts[halts["end"] > self.warmup]
         count, hours = late.groupby("section").size(), late.groupby("section")["duration"].sum()
+        by_section: dict[str, list] = {}  # section -> [queue wait hours, jobs taken, work steps done]
+        for q in queues:
+            acc = by_section.setdefault(q.section, [0.0, 0, 0])
+            acc[0] += q.waited
+            acc[1] += q.taken
+            acc[2] += q.done
         rows = []
         for b, s in structure.sections():
-            wait, taken, done = self.by_section.get(s.id, (0.0, 0, 0))
+            wait, taken, done = by_section.get(s.id, (0.0, 0, 0))
             rows.append((b.id, s.id, int(size.get(s.id, 0)), float(util.get(s.id, np.nan)), float(done),
                          float(count.get(s.id, 0)), float(hours.get(s.id, 0.0)), wait / taken if taken else np.nan))
         return pd.DataFrame(rows, columns=SECTION_COLUMNS)

@@ -16,7 +16,8 @@ COORD = "(coordination)"
 
 class WorkQueue:
     __slots__ = ("section", "function", "jobs", "primary", "helpers", "present", "halt_start", "halt_tasks",
-                 "halted_before", "lendable", "lend_state", "lend_token", "idle_primary", "idle_helpers")
+                 "halted_before", "lendable", "lend_state", "lend_token", "idle_primary", "idle_helpers",
+                 "waited", "taken", "done")
 
     def __init__(self, section, function):
         self.section = section
@@ -33,6 +34,11 @@ class WorkQueue:
         self.lend_token = 0  # bumps when someone able returns: pending paperwork is void
         self.idle_primary = None  # positions in ``primary`` of its idle present people (``IdleIndex``), or None
         self.idle_helpers = None  # the same for ``helpers``
+        # after the warm-up: hours jobs waited here before being taken, jobs taken, work steps done (the
+        # per-section answers sum them at the end: a counter on the queue costs no lookup per job)
+        self.waited = 0.0
+        self.taken = 0
+        self.done = 0
 
     def clock(self, now) -> float:
         """Hours this queue has been halted up to ``now``. A job's halted time is the clock's advance
