@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .structure import Body, Section
+
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
 
@@ -413,13 +415,13 @@ def word(key: str, lang: str = CLI_LANGUAGE, **fields) -> str:
 
 
 def display(thing, lang: str = CLI_LANGUAGE) -> str:
-    """The name a scenario, structure or section shows in ``lang``: its ``display_name`` there; else a
-    section's ``name`` in Chinese (the embedded scenarios write it in Chinese) and its id in English;
-    else the scenario's or structure's own name."""
+    """The name a scenario, structure, body or section shows in ``lang``: its ``display_name`` there;
+    else a section's or body's ``name`` in Chinese (the embedded scenarios write it in Chinese) and its
+    id in English; else the scenario's or structure's own name."""
     given = (getattr(thing, "display_name", None) or {}).get(lang)
     if given:
         return given
-    if hasattr(thing, "functions"):  # a section: ``name`` is Chinese, ``id`` the English fallback
+    if isinstance(thing, (Section, Body)):  # ``name`` is Chinese, ``id`` the English fallback
         return thing.name if lang == "zh" and thing.name else thing.id
     return thing.name
 

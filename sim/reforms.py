@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 import pydantic
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from .shape import DisplayNameSpec, display_names
 from .structure import SECTION_KINDS, Body, Combo, Leader, Section, StaffMember, Structure, Window
 
 
@@ -58,17 +59,22 @@ class NewSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Name | None = None
     kind: Literal[SECTION_KINDS] = "business"  # type: ignore[valid-type]
+    display_name: DisplayNameSpec | None = None
 
 
 def _message(e: pydantic.ValidationError) -> str:
     """pydantic's first error as ``field.path: reason`` (1-based list items, as the file reads)."""
     err = e.errors()[0]
-    loc = ".".join(str(x) for x in err["loc"])
+    loc = ".".join(str(x) for x in (*err["loc"], *(err.get("ctx") or {}).get("at", ())))  # at: a key below (sim.shape.fail)
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "unexpected_keyword_argument":
         return f"{loc}: unknown argument"
     if err["type"] == "missing_argument":
         return f"{loc}: required argument is missing"
+    if err["type"] in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{loc}: expected a mapping, got {type(err['input']).__name__}"
+    if err["type"] == "string_too_short":
+        return f"{loc}: must not be empty"
     if err["type"] == "too_short":
         return f"{loc}: name at least {err['ctx']['min_length']} (got {err['ctx']['actual_length']})"
     return f"{loc}: {msg}" if loc else msg
@@ -120,7 +126,8 @@ def _new_section_id(st: Structure, sid: str, arg: str, allowed=()) -> None:
 @reform
 def merge_sections(st: Structure, sections: TwoOrMore, into: Name, name: str = "", head: Name | None = None,
                    kind: Literal[SECTION_KINDS] | None = None,  # type: ignore[valid-type]
-                   former_heads: Literal["deputy", "staff"] = "deputy", keep_nameplates: bool = True) -> None:
+                   former_heads: Literal["deputy", "staff"] = "deputy", keep_nameplates: bool = True,
+                   display_name: DisplayNameSpec | None = None) -> None:
     """大科室: merge sections of one body into one; its head may deploy everyone in it.
 
     The first section's head (or ``head``) heads the new section; the other heads become deputies
@@ -128,7 +135,8 @@ def merge_sections(st: Structure, sections: TwoOrMore, into: Name, name: str = "
     alone answers for everyone). Old names stay as nameplates (加挂牌子) so upper-level counterparts
     still find them (``keep_nameplates: false`` drops them: upper-level work addressed to the old names
     loses its contact, ``sim.mechanisms.counterparts``). The merged section keeps its parts' claims (职能交叉)
-    but those on its own functions."""
+    but those on its own functions. ``display_name`` ({zh, en}): the merged section's name per language
+    (left out: none, ``sim.i18n.display`` falls back to ``name`` and the id)."""
     found = []
     for s in sections:
         try:
@@ -154,7 +162,7 @@ def merge_sections(st: Structure, sections: TwoOrMore, into: Name, name: str = "
                      [f for _, s in found for f in s.functions], staff,
                      [n for _, s in found for n in [s.name, *s.nameplates] if n != (name or into)] if keep_nameplates else [],
                      {f: s.origin(f) for _, s in found for f in s.functions},
-                     list(dict.fromkeys(f for _, s in found for f in s.claims)))
+                     list(dict.fromkeys(f for _, s in found for f in s.claims)), display_names(display_name))
     deputy = body.deputy_for(found[0][1].id)  # 分管: the merged section stays with the first section's deputy
     body.in_charge = {lid: [x for x in secs if x not in sections] for lid, secs in body.in_charge.items()}
     if deputy is not None:
@@ -173,9 +181,10 @@ def _body(st: Structure, body_id: str, arg: str) -> Body:
 
 @reform
 def merge_bodies(st: Structure, bodies: TwoOrMore, into: Name, name: str = "",
-                 leaders: dict[Name, Name] | None = None) -> None:
+                 leaders: dict[Name, Name] | None = None, display_name: DisplayNameSpec | None = None) -> None:
     """大部制: merge bodies into one; their sections stay, leader posts are those of ``leaders``
-    (default: the first body's), the rest go to a turnover pool (干部周转池)."""
+    (default: the first body's), the rest go to a turnover pool (干部周转池). ``display_name``: the
+    merged body's name per language ({zh, en})."""
     found = [_body(st, b, "bodies") for b in bodies]
     if len({id(b) for b in found}) < len(found):
         raise ValueError(f"bodies: {bodies} name the same body twice (an old id answers for the body it was merged into)")
@@ -184,7 +193,7 @@ def merge_bodies(st: Structure, bodies: TwoOrMore, into: Name, name: str = "",
         raise ValueError(f"into: body id {into!r} already exists")
     merged = Body(into, name or into, [s for b in found for s in b.sections],
                   dict(leaders) if leaders is not None else dict(found[0].leaders),
-                  aliases=[a for b in found for a in (b.id, *b.aliases) if a != into])
+                  aliases=[a for b in found for a in (b.id, *b.aliases) if a != into], display_name=display_names(display_name))
     for b in found:  # 分管: the deputies keep the sections they were in charge of
         for lid, secs in b.in_charge.items():
             merged.in_charge.setdefault(lid, []).extend(secs)
@@ -294,7 +303,7 @@ def merge_windows(st: Structure, windows: TwoOrMore, into: Name, name: str = "",
 def move_functions(st: Structure, functions: Names, to: Name, body: Name | None = None,
                    new_section: NewSection | None = None, move_staff: bool = True) -> None:
     """Move functions (and, with ``move_staff``, the staff whose main skill they are) to section ``to``,
-    creating it from ``new_section`` ({name, kind}) if needed. 审监分离 and approval offices use this."""
+    creating it from ``new_section`` ({name, kind, display_name}) if needed. 审监分离 and approval offices use this."""
     bid = _body(st, body, "body").id if body is not None else None
     owners = []
     for f in functions:
@@ -310,7 +319,7 @@ def move_functions(st: Structure, functions: Names, to: Name, body: Name | None 
         if new_section is None:
             raise ValueError(f"to: body {tbody.id!r} has no section {to!r} (give new_section to create it)")
         _new_section_id(st, to, "to")
-        target = Section(to, new_section.name or to, new_section.kind)
+        target = Section(to, new_section.name or to, new_section.kind, display_name=display_names(new_section.display_name))
         tbody.sections.append(target)
         deputy = tbody.deputy_for(owners[0][1].id)  # 分管: a new section goes to the deputy of where its work came from
         if deputy is not None:
@@ -339,14 +348,16 @@ def move_functions(st: Structure, functions: Names, to: Name, body: Name | None 
 
 @reform
 def concentrate_approvals(st: Structure, body: Name, functions: Names, office: Name = "approval_office",
-                          name: str = "行政审批处", location: str = "service_hall", window: bool = True) -> None:
+                          name: str = "行政审批处", location: str = "service_hall", window: bool = True,
+                          display_name: DisplayNameSpec | None = None) -> None:
     """一个部门一个机构管审批: one approval office takes the approval items several divisions
     handled, and (``window``) receives citizens at one window in the service hall. Claims other
-    sections made on those items (职能交叉) end: one office holds them."""
+    sections made on those items (职能交叉) end: one office holds them. ``display_name``: the new
+    office's name per language ({zh, en})."""
     bid = _body(st, body, "body").id
     if window and any(w.id == f"{office}_window" for w in st.windows):
         raise ValueError(f"office: window id {office + '_window'!r} already exists")
-    move_functions.inplace(st, functions, office, bid, {"name": name, "kind": "approval_office"})
+    move_functions.inplace(st, functions, office, bid, {"name": name, "kind": "approval_office", "display_name": display_name})
     for s in st.body(bid).sections:  # one office holds the approvals: nobody else claims them (审批权分散 ends)
         s.claims = [f for f in s.claims if f not in functions]
     if window:
@@ -357,10 +368,12 @@ def concentrate_approvals(st: Structure, body: Name, functions: Names, office: N
         st.windows.append(Window(f"{office}_window", name, location, services))
 
 
-def _join_squad(st: Structure, b: Body, members: list[StaffMember], id: str, name: str, proficiency: float) -> None:
+def _join_squad(st: Structure, b: Body, members: list[StaffMember], id: str, name: str, proficiency: float,
+                display_name: DisplayNameSpec | None = None) -> None:
     """Make ``members`` commissioners of squad ``id`` of body ``b`` (created if missing): they take
     overflow work in any section of the body (``sim.mechanisms.lending``), at ``proficiency`` on every
-    function of the body they were not already better at. Shared by ``add_squad`` and ``deploy_released``."""
+    function of the body they were not already better at; a new squad is shown as ``display_name``.
+    Shared by ``add_squad`` and ``deploy_released``."""
     funcs = [f for s in b.sections for f in s.functions]
     for m in members:
         m.post = "commissioner"
@@ -370,16 +383,17 @@ def _join_squad(st: Structure, b: Body, members: list[StaffMember], id: str, nam
     squad = next((s for s in b.sections if s.id == id), None)
     if squad is None:
         _new_section_id(st, id, "id")
-        b.sections.append(Section(id, name, "squad", [], list(members)))
+        b.sections.append(Section(id, name, "squad", [], list(members), display_name=display_names(display_name)))
     else:
         squad.staff.extend(members)
 
 
 @reform
 def add_squad(st: Structure, body: Name, members: Names, id: Name = "squad", name: str = "专员",
-              proficiency: Proficiency = 0.8) -> None:
+              proficiency: Proficiency = 0.8, display_name: DisplayNameSpec | None = None) -> None:
     """专员 mobile squad: ``members`` leave their sections and take overflow work in any section of the
-    body, with ``proficiency`` on every function of the body they were not already better at."""
+    body, with ``proficiency`` on every function of the body they were not already better at.
+    ``display_name``: the squad's name per language ({zh, en})."""
     b = _body(st, body, "body")
     _new_section_id(st, id, "id")
     moved = []
@@ -396,12 +410,13 @@ def add_squad(st: Structure, body: Name, members: Names, id: Name = "squad", nam
     empty = [s for s in b.sections if not s.staff and s.functions]
     if empty:
         raise ValueError(f"members: section {empty[0].id!r} would be left with nobody to do {empty[0].functions[0]!r}")
-    _join_squad(st, b, moved, id, name, proficiency)
+    _join_squad(st, b, moved, id, name, proficiency, display_name)
 
 
 @reform
 def deploy_released(st: Structure, to: Name, leaders: Names | None = None, body: Name | None = None,
-                    proficiency: Proficiency = 0.8, name: str = "干部周转池") -> None:
+                    proficiency: Proficiency = 0.8, name: str = "干部周转池",
+                    display_name: DisplayNameSpec | None = None) -> None:
     """Released leaders (``Structure.released``: every post of theirs cut by an earlier reform) become
     staff instead of vanishing, so a reform that cuts leader posts keeps their hours (官多兵少: fewer
     who sign, more who work).
@@ -417,7 +432,8 @@ def deploy_released(st: Structure, to: Name, leaders: Names | None = None, body:
     They leave ``Structure.leaders``: holding no post they signed nothing already; now they are not
     leaders at all. One reform rather than an argument on each post-cutting reform: posts are cut by
     several reforms (and by a ``merge_bodies`` that keeps one body's leaders), and where the people go
-    is a separate decision the seeds describe separately."""
+    is a separate decision the seeds describe separately. ``display_name``: a new pool's name per
+    language ({zh, en}); an existing section keeps its own."""
     if not st.released:
         raise ValueError("leaders: no leader is released in this structure (a reform that cuts leader posts comes first)")
     who = list(st.released) if leaders is None else leaders
@@ -439,7 +455,7 @@ def deploy_released(st: Structure, to: Name, leaders: Names | None = None, body:
         target[1].staff.extend(people)
     else:
         b = target[0] if target is not None else _body(st, body, "body")
-        _join_squad(st, b, people, to, name, proficiency)
+        _join_squad(st, b, people, to, name, proficiency, display_name)
     for lid in who:
         del st.leaders[lid]
         st.released.remove(lid)

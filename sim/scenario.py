@@ -24,6 +24,7 @@ from .params import (AbsenceKind, AbsenceRule, Approval, Continuity, Counterpart
 from .schema import (MAX_ABSENCES_PER_YEAR, MAX_EXPECTED_TASKS, MAX_HORIZON_DAYS, MAX_LOAD_FACTOR,  # noqa: F401 (the bounds)
                      MAX_PROTOCOL_STEPS, MAX_RATE_PER_DAY, MAX_STAFF, MIN_ABSENCE_DAYS, DerivedSpec, ScenarioFile,
                      input_error, to_dist)
+from .shape import display_names
 from .structure import Body, Combo, Leader, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
 from .yamlfile import read_yaml
@@ -195,12 +196,7 @@ def _parse_scenario(raw, file) -> Scenario:
     return Scenario(name=spec.name if spec.name is not None else Path(str(file)).stem, description=spec.description or "",
                     calendar=calendar, horizon_days=spec.horizon_days, warmup_days=spec.warmup_days,
                     structures=structures, workload=workload, params=params, raw=raw, file=str(file),
-                    display_name=_names(spec.display_name))
-
-
-def _names(spec) -> dict[str, str]:
-    """A ``display_name`` mapping as {language: name}, the languages given only."""
-    return {k: v for k, v in spec.model_dump().items() if v is not None} if spec is not None else {}
+                    display_name=display_names(spec.display_name))
 
 
 def _check_addressees(file, wl, structures):
@@ -264,7 +260,7 @@ def _structures(file, specs) -> dict[str, Structure]:
             out[name] = _apply_reforms(file, out[bases[name]], spec.reforms or [], f"{path}.reforms", name)
         else:
             out[name] = _structure(file, spec, path, name)
-        out[name].display_name = _names(spec.display_name)  # a derived structure does not inherit its base's
+        out[name].display_name = display_names(spec.display_name)  # a derived structure does not inherit its base's
     return {k: out[k] for k in specs}
 
 
@@ -326,7 +322,7 @@ def _structure(file, spec, path, name):
             if sum(m.post == "head" for m in staff) > 1:
                 raise err(f"{sp}.staff", "a section has at most one head")
             sections.append(Section(s.id, s.name if s.name is not None else s.id, s.kind, list(s.functions or []),
-                                    staff, list(s.nameplates or []), display_name=_names(s.display_name)))
+                                    staff, list(s.nameplates or []), display_name=display_names(s.display_name)))
         for si, s in enumerate(b.sections):  # 职能交叉: once every section of the body has said what it owns
             for j, f in enumerate(s.claims or []):
                 p = f"{bp}.sections.{si}.claims.{j}"
@@ -338,7 +334,8 @@ def _structure(file, spec, path, name):
                     raise err(p, f"{f!r} is claimed twice")
             sections[si].claims = list(s.claims or [])
         seen_bodies.add(b.id)
-        body = Body(b.id, b.name if b.name is not None else b.id, sections, blead, b.direct_handling)
+        body = Body(b.id, b.name if b.name is not None else b.id, sections, blead, b.direct_handling,
+                    display_name=display_names(b.display_name))
         own = {x.id for x in sections}
         for lid, secs in (b.in_charge or {}).items():
             for j, sid in enumerate(secs):  # the structure check would name only the structure

@@ -8,6 +8,9 @@ serve); ``python -m sim schema`` exports the same declaration as JSON Schema for
 line in the file's own terms (``error_at``): the dotted path, list items counted from 1 with their
 ids, and a short plain reason, never pydantic's own wording.
 
+The building blocks (``Shape``, ``fail``, ``DisplayNameSpec``) are in ``sim.shape``, where the
+reforms' arguments use them too.
+
 Parameter blocks (``params.approval`` ...) are made from the dataclasses of ``sim.params`` (their
 fields, defaults and comments), so a new parameter needs no second declaration.
 """
@@ -27,7 +30,6 @@ from typing import Annotated, Any, Literal
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError, create_model,
                       WithJsonSchema, model_validator)
 from pydantic.json_schema import GenerateJsonSchema
-from pydantic_core import PydanticCustomError
 
 from . import reforms as reform_lib
 from .calendar import WorkCalendar
@@ -36,6 +38,7 @@ from .errors import _ITEM, InputError, folder_name_problem, not_a_number, short
 from .params import (ABSENCE_STARTS, COORD_ROLES, LEAVE_POLICIES, LEAVE_SCOPES, RATE_COUNTS, SPAN_FORMS, WORK_IN_HAND,
                      AbsenceKind, AbsenceRule, Approval, Continuity, Counterparts, Deputies, InternalCoordination, LeavePolicy,
                      Meetings, Ownership, Protocol, Rework, SizeCosts, Transition, Windows)
+from .shape import DISPLAY_NAME, DisplayNameSpec, Shape, fail
 from .structure import ESTABLISHMENTS, POSTS, SECTION_KINDS, Body, Leader, Section, StaffMember, Structure, Window
 from .workflow import Step, Workflow, Workload
 
@@ -56,11 +59,6 @@ MAX_PASSES = 100  # assumption: a matter passed between two sections a hundred t
 
 # ---------------------------------------------------------------------------------------------
 # building blocks: each refuses a wrong value with the reason the file's author reads
-def fail(reason: str, at: tuple = ()) -> PydanticCustomError:
-    """An error with our own wording; ``at`` continues the path below the value checked (a key)."""
-    return PydanticCustomError("input", "{reason}", {"reason": reason, "at": at})
-
-
 def _number(v, hint=""):
     if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 1e300:
         raise fail(f"expected a finite number, got one with {len(str(abs(v)))} digits")
@@ -115,22 +113,6 @@ def field_docs(cls) -> dict[str, str]:
                 docs[m.group(1)] = said
         pending = []
     return docs
-
-
-class Shape(BaseModel):
-    """A mapping of known keys: an unknown key is named with the allowed ones. Optional blocks are
-    ``X | None``: ``leaders:`` with nothing after it is the same as leaving it out."""
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known_keys(cls, v):
-        if isinstance(v, dict):
-            allowed = [f.alias or n for n, f in cls.model_fields.items()]
-            for k in v:
-                if k not in allowed:
-                    raise fail(f"unknown key (allowed: {', '.join(allowed)})", at=(k,))
-        return v
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,16 +174,6 @@ def dist_type(amount: str, **bounds):
 STAFF, SECTION, BODY = field_docs(StaffMember), field_docs(Section), field_docs(Body)
 
 
-class DisplayNameSpec(Shape):
-    """The name shown in each language (``python -m sim ... --lang zh|en``); a language left out falls
-    back to a section's ``name`` (Chinese) or to the id (English)."""
-    zh: Annotated[str, Field(min_length=1, description="Chinese name"), BeforeValidator(str)] | None = None
-    en: Annotated[str, Field(min_length=1, description="English name"), BeforeValidator(str)] | None = None
-
-
-DISPLAY_NAME = "names shown per language: {zh: ..., en: ...}"
-
-
 class StaffSpec(Shape):
     id: Name = Field(description="staff id; with count, the prefix of n ids (id1, id2, ...)")
     name: Text | None = None
@@ -228,6 +200,7 @@ class BodySpec(Shape):
     leaders: dict[Key, Name] | None = Field(None, description=BODY["leaders"])
     in_charge: dict[Key, list[Name]] | None = Field(None, description=BODY["in_charge"])
     sections: list[SectionSpec]
+    display_name: DisplayNameSpec | None = Field(None, description=DISPLAY_NAME)
     direct_handling: Flag = Field(False, description=BODY["direct_handling"])
 
 

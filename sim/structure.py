@@ -68,6 +68,7 @@ class Body:
     direct_handling: bool = False  # 兼任: the concurrent head deals with approvals directly
     aliases: list[str] = field(default_factory=list)  # ids of bodies merged into this one: their work still arrives
     in_charge: dict[str, list[str]] = field(default_factory=dict)  # 分管: deputy's leader id -> the sections they are in charge of
+    display_name: dict[str, str] = field(default_factory=dict)  # language -> name shown (sim.i18n.display)
 
     def deputy_for(self, section_id: str) -> str | None:
         """The deputy in charge of a section (分管), or None."""

@@ -76,7 +76,7 @@ def test_by_section():
     for head in ("utilisation", "work_done", "halts", "queue_wait_hours"):
         assert head in out
     assert "separate sections: per section" in out and "large sections: per section" in out
-    assert "politics_law" in out and "admin_pl" in out  # each structure's own sections
+    assert "Politics & Law Section" in out and "Admin & Politics-Law Section" in out  # each structure's own sections
     zh = cli("compare", "finance_bureau", "--replications", "2", "--days", "40", "--by", "section", "--lang", "zh")[1]
     assert "政法科" in zh and "行政政法科" in zh and "利用率" in zh and "排队等待（小时）" in zh
 
@@ -209,6 +209,8 @@ def test_display_names_parse_and_fall_back(tmp_path):
     st = sc.structures["merged"]
     assert display(st, "zh") == "大科室" and display(st, "en") == "large sections"
     sec = st.section("admin_pl")[1]
+    assert display(sec, "zh") == sec.name and display(sec, "en") == "Admin & Politics-Law Section"
+    sec.display_name = {}  # none given: the Chinese name, the id in English
     assert display(sec, "zh") == sec.name and display(sec, "en") == "admin_pl"
     raw = {**sc.raw, "display_name": {"zh": ""}}
     with pytest.raises(sim.InputError, match=r"display_name.zh: must not be empty"):
