@@ -79,8 +79,7 @@ def structure_label(sc, name: str, lang: str) -> str:
 
 
 def _body_label(body, lang: str) -> str:
-    given = (getattr(body, "display_name", None) or {}).get(lang)
-    return given or (body.name if lang == "zh" and body.name else body.name or body.id)
+    return display(body, lang)
 
 
 def _level_label(level: str, lang: str) -> str:
