@@ -228,8 +228,9 @@ def receive_upload(data) -> tuple[bool, str]:
     size = data.get("size")
     try:
         if not isinstance(size, int) or size > MAX_UPLOAD_BYTES or data.get("data") is None:
-            raise InputError(name, "file", f"{size if isinstance(size, int) else '?'} bytes; the app takes scenario "
-                                           f"files of at most {MAX_UPLOAD_BYTES:,} bytes")
+            shown = f"{size:,}" if isinstance(size, int) else "?"
+            raise InputError(name, "file", f"{shown} bytes; the app takes scenario files of at most "
+                                           f"{MAX_UPLOAD_BYTES:,} bytes")
         encoded = str(data["data"])
         if len(encoded) > 2 * MAX_UPLOAD_BYTES:
             raise InputError(name, "file", f"more than {MAX_UPLOAD_BYTES:,} bytes")
@@ -250,22 +251,23 @@ def receive_upload(data) -> tuple[bool, str]:
 
 @solara.component
 def UploadButton():
+    """The upload button and one line about the last file (always the same two children, so the
+    button's widget is never rebuilt; its callback is attached after every render all the same)."""
     lang = LANG.value
-    el = YamlUploadWidget.element(label=t("upload", lang))
-
-    def attach():
-        widget = solara.get_widget(el)
-
-        def on_file(data):
-            ok, line = receive_upload(data)
-            UPLOAD_NOTE.set((ok, line))
-        widget.on_file = on_file
-    solara.use_effect(attach, [])
     note = UPLOAD_NOTE.value
-    if note is not None:
-        ok, line = note
+
+    def on_file(data):
+        UPLOAD_NOTE.set(receive_upload(data))
+
+    with solara.Div(classes=["upload-box"]):
+        el = YamlUploadWidget.element(label=t("upload", lang))
+        ok, line = note if note is not None else (True, "")
         solara.HTML(tag="div", unsafe_innerHTML=views.escape(line),
                     classes=["upload-note", "ok" if ok else "pair-refused"])
+
+    def attach():
+        solara.get_widget(el).on_file = on_file
+    solara.use_effect(attach)
 
 
 @solara.component

@@ -155,18 +155,29 @@ def _person(m) -> str:
     return f'<i class="p {state}{" head" if head else ""}"></i>'
 
 
-def _section_cell(model, sec, lang: str) -> str:
+def _plate(name: str, names: dict[str, str], lang: str) -> str:
+    """An old nameplate (加挂牌子, kept in Chinese) as ``lang`` shows it: the old section's display name."""
+    return names.get(name, name) if lang != "zh" else name
+
+
+def _section_names(sc, lang: str) -> dict[str, str]:
+    """Chinese section name -> its display name in ``lang``, over all the scenario's structures."""
+    return {s.name: display(s, lang) for st in sc.structures.values() for _, s in st.sections() if s.name}
+
+
+def _section_cell(model, sec, lang: str, names: dict[str, str]) -> str:
     info = model.section_info[sec.id]
     qs = info["queues"].values()
     queue = sum(len(q.jobs) for q in qs)
     halted = any(q.halt_start is not None for q in qs)
     name = display(sec, lang)
-    plates = [p for p in sec.nameplates if p != sec.name]
-    tip = name + (f" · {t('nameplates', lang)}{'、'.join(plates)}" if plates else "")
+    plates = [_plate(p, names, lang) for p in sec.nameplates if p != sec.name]
+    sep = "、" if lang == "zh" else ", "
+    tip = name + (f" · {t('nameplates', lang)}{sep.join(plates)}" if plates else "")
     tip += f" · {t('queue', lang)} {queue}" + (f" · {t('halted_tip', lang)}" if halted else "")
     people = "".join(_person(m) for m in info["members"])
     classes = "sec" + (" halted" if halted else "") + (" merged" if plates else "")
-    plate_line = (f'<div class="plates">{escape(t("nameplates", lang))}{escape("、".join(plates))}</div>'
+    plate_line = (f'<div class="plates">{escape(t("nameplates", lang))}{escape(sep.join(plates))}</div>'
                   if plates else "")
     status = (f'<span class="halt-mark">‖<span class="hword"> {escape(t("halted", lang))}</span></span>' if halted
               else f'<span class="q{" zero" if not queue else ""}"><span class="qword">{escape(t("queue", lang))} '
@@ -186,6 +197,7 @@ def org_chart_html(pair: PairModel, side: str, lang: str = DEFAULT_LANGUAGE) -> 
     groups = _groups(st, lang)
     cols = _columns(groups)
     levels = _levels(st)
+    names = _section_names(sc, lang)
     parts = []
     # leaders and their in-trays; a concurrent head (兼任) is marked where it heads a body
     concurrent = {b.leaders.get("director"): b for b in st.bodies if b.direct_handling and b.leaders.get("director")}
@@ -213,7 +225,7 @@ def org_chart_html(pair: PairModel, side: str, lang: str = DEFAULT_LANGUAGE) -> 
         parts.append(f'<div class="strip windows" data-windows="{len(st.windows)}"><span class="strip-label">'
                      f'{escape(t("windows", lang, n=len(st.windows)))}</span>{wins}</div>')
     for gi, g in enumerate(groups):
-        cells = "".join(_section_cell(model, s, lang) for b in g["bodies"] for s in b.sections)
+        cells = "".join(_section_cell(model, s, lang, names) for b in g["bodies"] for s in b.sections)
         badge = ""
         if g["kind"] == "body":
             if g["bodies"][0].direct_handling:
@@ -291,10 +303,10 @@ def trends_html(pair: PairModel, lang: str = DEFAULT_LANGUAGE) -> str:
             f'stroke-width="2.5" stroke-dasharray="{SIDE_DASH[s]}"/></svg>{s}</span>' for s in SIDES]
     notes = []
     if warm:
-        notes.append(f'<span class="li"><span class="sw warm"></span>{escape(t("warmup_note", lang, days=warm))}</span>')
+        notes.append(f'<span class="li note"><span class="sw warm"></span>{escape(t("warmup_note", lang, days=warm))}</span>')
     for s in SIDES:
         if trans[s]:
-            notes.append(f'<span class="li"><span class="sw trans-{s}"></span>'
+            notes.append(f'<span class="li note"><span class="sw trans-{s}"></span>'
                          f'{escape(t("transition_note", lang, side=s, days=f"{trans[s]:g}", slowdown=f"{100 * pair.scenario.params.transition.slowdown:.0f}"))}</span>')
     return (f'<div class="trends">{"".join(rows)}{axis}<div class="tkey">{"".join(keys)}{"".join(notes)}</div></div>')
 

@@ -6,11 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis import app
-from analysis.app import AUTO, PairModel
+from analysis import app, app_model, app_views
+from analysis.app_model import AUTO, PairModel
 from analysis.i18n import LABELS, LANGUAGES, t
 
-APP_SOURCE = Path(app.__file__).read_text(encoding="utf-8")
+APP_SOURCE = "\n".join(Path(m.__file__).read_text(encoding="utf-8") for m in (app, app_model, app_views))
 
 
 def test_same_seed_same_arrivals_and_absences():
@@ -101,46 +101,6 @@ def test_unknown_structure_falls_back_with_a_note():
     assert q.structure_names == {"A": "merged", "B": "fragmented"}
 
 
-def test_model_params_fit_pairmodel_for_mesa():
-    from mesa.visualization.solara_viz import _check_model_params
-    for lang in LANGUAGES:
-        params = app.model_params(lang)
-        _check_model_params(PairModel.__init__, params)  # raises on a key PairModel does not take
-        defaults = {k: (v.get("value") if hasattr(v, "get") else v) for k, v in params.items()}
-        p = PairModel(**defaults, days=1)  # what SolaraViz's Reset does
-        p.step()
-
-
-@pytest.mark.parametrize("scenario", app.SCENARIOS)
-def test_every_scenario_builds_and_draws(scenario):
-    p = PairModel(scenario=scenario, days=3)
-    for _ in range(3):
-        p.step()
-    for lang in LANGUAGES:
-        for side in "AB":
-            assert app.figure_png(app.draw_org_chart(p, side, lang))[:4] == b"\x89PNG"
-        assert app.figure_png(app.draw_measures(p, lang))[:4] == b"\x89PNG"
-        html = app.numbers_html(p, lang)
-        cell = re.search(r'data-metric="completed-A"[^>]*>([^<]*)<', html)
-        assert cell and cell.group(1) == str(p.measures["A"]["completed"])
-
-
-def test_section_view_counts_states_and_queues():
-    p = PairModel(days=10)
-    for _ in range(10):
-        p.step()
-    m = p.models["A"]
-    view = app.section_view(m, "en")
-    assert [s["id"] for s in view] == list(m.section_info)
-    assert [s["label"] for s in view] == list(m.section_info)  # English shows ids
-    assert sum(len(s["states"]) for s in view) == len(m.staff)
-    assert sum(s["queue"] for s in view) == sum(len(q.jobs) for q in m.queues.values())
-    states = [x for s in view for x in s["states"]]
-    assert set(states) <= {"busy", "idle", "absent"}
-    zh = app.section_view(m, "zh")
-    assert zh[0]["label"] == m.section_info[view[0]["id"]]["name"] or zh[0]["label"] == view[0]["id"]
-
-
 def test_translations_complete_for_both_languages():
     keys = {lang: set(labels) for lang, labels in LABELS.items()}
     assert set(LABELS) == set(LANGUAGES)
@@ -157,7 +117,9 @@ def test_translations_complete_for_both_languages():
 
 def test_every_label_the_app_uses_exists():
     used = set(re.findall(r"\bt\(\s*[\"']([a-z_]+)[\"']", APP_SOURCE))
-    used |= {label for label, _ in app.NUMBER_ROWS}
+    used |= {label for label, _, _ in app_views.NUMBER_ROWS}
+    used |= {label for _, label in app_views.TRENDS}
+    used |= set(app_model.SLIDERS) | set(app_model.CONTROLS)
     used |= {k for k in ("busy", "idle", "absent")}
     assert used, "no labels found"
     for lang in LABELS:
@@ -168,7 +130,8 @@ def test_every_label_the_app_uses_exists():
 
 
 # ---- values from the browser: checked on the server (issue 8, group 6) ---------------------------
-from analysis.app import check_input, clean_inputs, echo, note_text, short_reason  # noqa: E402
+from analysis.app_model import check_input, clean_inputs, echo, short_reason  # noqa: E402
+from analysis.app_views import note_text  # noqa: E402
 from sim.scenario import SCENARIO_DIR  # noqa: E402
 
 
@@ -207,33 +170,40 @@ def test_scenario_outside_the_list_is_never_read(bad, tmp_path, only_embedded_re
     if bad == "SENTINEL":
         bad = str(_sentinel(tmp_path))
     p = PairModel(scenario=bad, days=1)
-    assert p.scenario_name == app.DEFAULT_SCENARIO
+    assert p.scenario_name == app_model.DEFAULT_SCENARIO
     assert p.structure_names == {"A": "fragmented", "B": "merged"}
     assert [k for k, _ in p.notes] == ["note_scenario"]
     msg = note_text(p.notes[0], "en")
     assert "is not one of the app's scenarios; using finance_bureau" in msg and len(msg) < 120
-    assert only_embedded_reads and all(path.stem == "finance_bureau" for path in only_embedded_reads)
+    assert not only_embedded_reads  # the embedded scenarios were read once, when the app started
     kept, note = check_input("scenario", bad, "xicheng_street")  # as it arrives from the page
     assert kept == "xicheng_street" and note[0] == "note_scenario"
     assert note_text(note, "en").endswith("; refused")
 
 
-def test_embedded_names_load_their_own_file(only_embedded_reads):
-    for name in app.SCENARIOS:
+def test_embedded_names_are_the_files_read_at_start(only_embedded_reads):
+    for name in app_model.SCENARIOS:
         assert PairModel(scenario=name, days=1).scenario_name == name
-    assert {p.stem for p in only_embedded_reads} == set(app.SCENARIOS)
+    assert not only_embedded_reads
+    assert set(app_model.SCENARIO_FILES) == set(app_model.SCENARIOS) == set(__import__("sim").available())
+    assert all(path.parent == SCENARIO_DIR for path in app_model.SCENARIO_FILES.values())
 
 
 def test_structure_of_another_scenario_gives_a_note():
-    """The structure lists offer every scenario's structures: one of another scenario is noted, not used."""
-    other = next(s for s in app.ALL_STRUCTURES if s not in app.CATALOGUE["finance_bureau"])
+    """A structure of another scenario (the menus offer only the chosen scenario's) is noted, not used."""
+    other = next(s for sc in app_model.CATALOGUE.values() for s in sc.structure_names
+                 if s not in app_model.CATALOGUE["finance_bureau"].structure_names)
     p = PairModel(scenario="finance_bureau", structure_a=other, structure_b={"x": 1}, days=1)
     assert p.structure_names == {"A": "fragmented", "B": "merged"}
     assert [k for k, _ in p.notes] == ["note_structure", "note_structure"]
     assert note_text(p.notes[0], "en") == f"structure {other} is not in scenario finance_bureau; using fragmented"
-    kept, note = check_input("structure_a", "/etc/passwd", AUTO)
-    assert kept == AUTO and note_text(note, "en") == "Structure A: /etc/passwd is not one of the choices; refused"
-    assert check_input("structure_b", other, AUTO) == (other, None)
+    menu = app_model.structure_choices(app_model.CATALOGUE["finance_bureau"])
+    assert menu == ["fragmented", "merged"]
+    kept, note = check_input("structure_a", "/etc/passwd", "merged", menu)
+    assert kept == "merged" and note_text(note, "en") == "Structure A: /etc/passwd is not one of the choices; refused"
+    kept, note = check_input("structure_b", other, "merged", menu)
+    assert kept == "merged" and note is not None
+    assert check_input("structure_b", "fragmented", "merged", menu) == ("fragmented", None)
 
 
 BAD_SLIDER_VALUES = [
@@ -257,7 +227,7 @@ def test_bad_slider_values_are_replaced_with_a_note(param, value, key):
     base = PairModel(days=1)
     assert p.settings == base.settings  # the fallbacks are the defaults
     msg = note_text(p.notes[0], "en")
-    assert msg.startswith(app.t(param, "en") + ": ") and "; using " in msg and len(msg) < 120, msg
+    assert msg.startswith(t(param, "en") + ": ") and "; using " in msg and len(msg) < 120, msg
     kept, note = check_input(param, value, 0.75 if param in ("absence", "section_size", "workload") else 2)
     assert note[0] == key and kept in (0.75, 2)  # as it arrives from the page: refused, current value kept
 
@@ -270,9 +240,9 @@ def test_slider_values_at_and_between_the_ends_are_taken():
     assert clean == {"scenario": "finance_bureau", "structure_a": AUTO, "structure_b": AUTO, "seed": 99,
                      "absence": 0.0, "workload": 1.5, "coord_steps": 8, "section_size": 0.5}
     assert clean_inputs(workload=None, coord_steps=None)[0]["workload"] is None  # the scenario's own
-    for name, value in (("render_interval", 100), ("play_interval", 1), ("language", "en")):
+    for name, value in (("speed", 25), ("speed", 1), ("language", "en")):
         assert check_input(name, value, None) == (value, None)
-    for name, value in (("render_interval", 10**9), ("play_interval", 0), ("language", "../en"), ("language", 1)):
+    for name, value in (("speed", 10**9), ("speed", 0), ("speed", 2.5), ("language", "../en"), ("language", 1)):
         kept, note = check_input(name, value, "kept")
         assert kept == "kept" and note is not None
 
@@ -280,7 +250,7 @@ def test_slider_values_at_and_between_the_ends_are_taken():
 def test_messages_are_short_and_name_no_server_path(monkeypatch):
     assert echo("x" * 500) == "x" * 39 + "…" and echo("a\nb") == "a b"
     assert echo(10**5000) == "<int>"  # no repr past 4300 digits
-    reason = f"{SCENARIO_DIR}/finance_bureau.yaml: params.x: bad value under {app.ROOT}"
+    reason = f"{SCENARIO_DIR}/finance_bureau.yaml: params.x: bad value under {app_model.ROOT}"
     assert short_reason(reason) == "finance_bureau.yaml: params.x: bad value under"
 
     # a scenario that will not take the overrides: a note without paths, the scenario's own values
@@ -289,12 +259,12 @@ def test_messages_are_short_and_name_no_server_path(monkeypatch):
 
     def refuse(self, overrides):
         if overrides:
-            raise InputError(self.file, "override x", f"{app.ROOT}/sim/scenarios/x.yaml cannot take it")
+            raise InputError(self.file, "override x", f"{app_model.ROOT}/sim/scenarios/x.yaml cannot take it")
         return self
     monkeypatch.setattr(Scenario, "with_overrides", refuse)
     p = PairModel(workload=1.2, days=1)
     assert [k for k, _ in p.notes] == ["note_overrides"]
-    assert str(app.ROOT) not in note_text(p.notes[0], "en") and p.settings["workload"] == 1.0
+    assert str(app_model.ROOT) not in note_text(p.notes[0], "en") and p.settings["workload"] == 1.0
 
 
 def test_take_refuses_without_raising():
