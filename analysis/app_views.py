@@ -380,14 +380,14 @@ def page_html(pair: PairModel, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
 
 
 def lesson_html(lesson: dict, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The things-to-notice panel: the reform in a line, what to look for, what to try."""
-    parts = [f'<h4>{escape(t("notice", lang))}</h4>']
+    """The things-to-notice panel (``analysis.lessons.lesson``): the reform in a line, what to look
+    for, what to try."""
+    colon = "：" if lang == "zh" else ": "
+    parts = [f'<h4>{escape(lesson["heading_title"])}</h4>']
     if lesson.get("reform"):
-        parts.append(f'<p class="reform"><b>{escape(t("notice_reform", lang))}：</b>{escape(lesson["reform"])}</p>'
-                     if lang == "zh" else
-                     f'<p class="reform"><b>{escape(t("notice_reform", lang))}:</b> {escape(lesson["reform"])}</p>')
-    for key, title in (("look", "notice_look"), ("try", "notice_try")):
+        parts.append(f'<p class="reform"><b>{escape(lesson["heading_reform"])}{colon}</b>{escape(lesson["reform"])}</p>')
+    for key, title in (("look_for", "heading_look_for"), ("try", "heading_try")):
         items = lesson.get(key) or []
         if items:
-            parts.append(f'<h4>{escape(t(title, lang))}</h4><ul>' + "".join(f"<li>{escape(x)}</li>" for x in items) + "</ul>")
-    return f'<div class="notice" data-notice="{escape(str(lesson.get("id", "")))}">{"".join(parts)}</div>'
+            parts.append(f'<h4>{escape(lesson[title])}</h4><ul>' + "".join(f"<li>{escape(x)}</li>" for x in items) + "</ul>")
+    return f'<div class="notice" data-generic="{int(bool(lesson.get("generic")))}">{"".join(parts)}</div>'

@@ -221,3 +221,19 @@ def test_chinese_labels_of_the_app_are_chinese():
         assert key in LABELS["zh"] and key in LABELS["en"], key
         text = re.sub(r"\{[a-z_]+\}", "", LABELS["zh"][key])  # the fields are filled in
         assert not english_words([text]), (key, LABELS["zh"][key])
+
+
+@pytest.mark.parametrize("scenario", app_model.SCENARIOS)
+def test_things_to_notice_panel_for_every_scenario(scenario):
+    from analysis import lessons
+    p = PairModel(scenario=scenario, days=1)
+    for lang in ("zh", "en"):
+        lesson = lessons.lesson(scenario, p.structure_names["A"], p.structure_names["B"], lang)
+        html = app_views.lesson_html(lesson, lang)
+        assert 'data-generic="0"' in html
+        for item in lesson["look_for"] + lesson["try"]:
+            assert app_views.escape(item) in html
+        if lang == "zh":
+            assert not english_words(visible_text(html))
+    generic = app_views.lesson_html(lessons.lesson(app_model.UPLOADED, "a", "b", "zh"), "zh")
+    assert 'data-generic="1"' in generic and not english_words(visible_text(generic))
