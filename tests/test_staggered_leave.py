@@ -143,9 +143,9 @@ def test_bad_leave_policy(tmp_path, capsys, value, field, reason):
 
 
 def test_the_apps_live_absences_follow_the_policy(bureau):
-    """Read during the run (analysis.app.Tracker), a waiting episode is not time away and a taken
+    """Read during the run (analysis.app_model.Tracker), a waiting episode is not time away and a taken
     one counts where it was taken: at the end the live absent hours are the staff ledger's."""
-    from analysis.app import Tracker
+    from analysis.app_model import Tracker
     sc = bureau.with_overrides({**STAGGER, "warmup_days": 0})
     m = sim.OfficeModel(scenario=sc, structure="fragmented", seed=2)
     tracker = Tracker(m)
