@@ -252,6 +252,7 @@ def test_layout_language_and_reform_at_each_size(app_url, tmp_path, size):
             page.wait_for_timeout(200)
             layout = page.evaluate(LAYOUT_JS)
             problems += [f"{name}: {p}" for p in layout["problems"]]
+            assert "runs on" not in page.inner_text("body")  # no Solara badge over the content
             words = _english_words(page.evaluate(TEXTS_JS))
             assert not words, f"{name} at {size}: English on the Chinese page: {sorted(words)[:10]}"
             a, b = page.evaluate(FINGERPRINT_JS, "A"), page.evaluate(FINGERPRINT_JS, "B")
