@@ -56,7 +56,7 @@ LANG = solara.reactive(DEFAULT_LANGUAGE)
 INPUTS = solara.reactive(dict(DEFAULTS))  # what the next Reset builds a PairModel from
 SPEED = solara.reactive(CONTROLS["speed"]["fallback"])  # working days per second while playing
 UPLOAD = solara.reactive(None)  # (parsed scenario, file name) of this session's upload
-UPLOAD_NOTE = solara.reactive(None)  # (ok, one line) about the last upload
+UPLOAD_NOTE = solara.reactive(None)  # (ok, (i18n key, fields)) about the last upload, shown in the page's language
 REFUSED = solara.reactive(None)  # the last value the page sent that the server refused
 FRAME = solara.reactive(0)  # bumped after each step: the views redraw
 
@@ -74,13 +74,18 @@ def build(inputs: dict) -> PairModel:
     pair = PairModel(**inputs, uploaded=up)
     pair.lock = threading.RLock()  # the play thread steps while the page may be drawing
     pair.inputs = dict(inputs)
+    pair.upload = up if pair.scenario_name == UPLOADED else None
     return pair
 
 
 def pending(pair: PairModel, inputs: dict) -> list[str]:
-    """Inputs changed since the running pair was built: they apply at the next Reset."""
+    """Inputs changed since the running pair was built: they apply at the next Reset (a file uploaded
+    again while its earlier version runs is a changed scenario too)."""
     applied = getattr(pair, "inputs", {})
-    return [k for k, val in inputs.items() if applied.get(k, val) != val]
+    changed = [k for k, val in inputs.items() if applied.get(k, val) != val]
+    newer = (inputs.get("scenario") == UPLOADED and UPLOAD.value is not None
+             and getattr(pair, "upload", None) is not UPLOAD.value[0])
+    return (["scenario"] if newer and "scenario" not in changed else []) + changed
 
 
 def take(name: str, value, current, store, choices=None) -> bool:
@@ -176,7 +181,8 @@ def CheckedSelect(name: str, label: str, items: list[tuple[str, str]], value, st
             _push_back(ref, value)
     with solara.Div(classes=["ctl", "changed" if changed else "applied"], attributes={"data-input": name}):
         el = rv.Select(v_model=value, on_v_model=on_v_model, items=[{"text": txt, "value": val} for val, txt in items],
-                       label=label + (" ●" if changed else ""), dense=True, hide_details=True, class_="ctl-select")
+                       label=label + (f" ● {t('not_applied', LANG.value)}" if changed else ""), dense=True,
+                       hide_details=True, class_="ctl-select")
     ref = use_widget_ref(el)
 
 
@@ -218,12 +224,12 @@ module.exports = {
             self.on_file(data)
 
 
-def receive_upload(data) -> tuple[bool, str]:
-    """What the upload button sent -> (accepted, one line). On success the scenario becomes this
-    session's upload and the chosen scenario; nothing is written anywhere."""
-    lang = LANG.value
+def receive_upload(data) -> tuple[bool, tuple[str, dict]]:
+    """What the upload button sent -> (accepted, (i18n key, fields) of one line). On success the
+    scenario becomes this session's upload and the chosen scenario; nothing is written anywhere.
+    A refusal's reason is the command line's one-line error (in English, as there)."""
     if not isinstance(data, dict):
-        return False, t("upload_bad", lang)
+        return False, ("upload_bad", {})
     name = Path(str(data.get("name") or "upload.yaml")).name[:80]
     size = data.get("size")
     try:
@@ -240,13 +246,13 @@ def receive_upload(data) -> tuple[bool, str]:
             raise InputError(name, "file", "the file did not arrive whole; try again") from None
         sc = load_uploaded(name, raw)
     except InputError as e:
-        return False, short_reason(str(e), 200)
+        return False, ("upload_failed", {"reason": short_reason(str(e), 200)})
     except Exception as e:  # a scenario the checks missed must not take the page down
         print(f"app: upload {name!r} failed: {e!r}", file=sys.stderr)
-        return False, short_reason(f"{name}: {type(e).__name__}: {e}", 200)
+        return False, ("upload_failed", {"reason": short_reason(f"{name}: {type(e).__name__}: {e}", 200)})
     UPLOAD.set((sc, name))
     choose_scenario(UPLOADED)
-    return True, t("upload_ok", lang, name=name, n=len(sc.structure_names))
+    return True, ("upload_ok", {"name": name, "n": len(sc.structure_names)})
 
 
 @solara.component
@@ -261,8 +267,8 @@ def UploadButton():
 
     with solara.Div(classes=["upload-box"]):
         el = YamlUploadWidget.element(label=t("upload", lang))
-        ok, line = note if note is not None else (True, "")
-        solara.HTML(tag="div", unsafe_innerHTML=views.escape(line),
+        ok, line = (note[0], t(note[1][0], lang, **note[1][1])) if note is not None else (True, "")
+        solara.HTML(tag="div", unsafe_innerHTML=f'<span title="{views.escape(line)}">{views.escape(line)}</span>',
                     classes=["upload-note", "ok" if ok else "pair-refused"])
 
     def attach():
@@ -345,7 +351,7 @@ def ModelInputs(pair: PairModel):
     if UPLOAD.value is not None:
         items.append((UPLOADED, t("uploaded_item", lang, name=display(UPLOAD.value[0], lang))))
     CheckedSelect("scenario", t("scenario", lang), items, values["scenario"], _set_input("scenario"),
-                  changed=values["scenario"] != applied.get("scenario"))
+                  changed="scenario" in pending(pair, values))
     sc = scenario_of(values["scenario"]) if values["scenario"] in CATALOGUE or UPLOAD.value else CATALOGUE[SCENARIOS[0]]
     structures = [(s, display(sc.structures[s], lang)) for s in structure_choices(sc)]
     for side in ("a", "b"):

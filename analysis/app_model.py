@@ -287,10 +287,12 @@ def scenario_overrides(sc: sim.Scenario, *, absence: float = 1.0, workload: floa
 
 
 class Tracker:
-    """Live measures of one OfficeModel from the start of the run (warm-up included), updated per day.
+    """Live measures of one OfficeModel, updated per day.
 
-    Utilisation is busy time over present time per person so far, from the event ledger plus the
-    job in hand; the run's own summary (sim.ledgers) counts only after the warm-up."""
+    The numbers a class compares count from the end of the warm-up on (``set_base`` at that day),
+    as the run's own summary does (sim.ledgers): queues start empty, so the first days flatter
+    everyone. The curves (``*_all`` and the recent cycle time) count from day 0, warm-up shaded.
+    Utilisation is busy time over present time per person, from the event ledger plus the job in hand."""
 
     def __init__(self, model: sim.OfficeModel):
         if model.ledgers.events is None:
@@ -304,6 +306,7 @@ class Tracker:
         self._completion: list[float] = []
         self._cycle: list[float] = []
         self._sum = {"cycle": 0.0, "steps": 0.0, "handoffs": 0.0}
+        self.base: dict | None = None  # the counts at the end of the warm-up
 
     def _absences(self) -> np.ndarray:
         rows = [(self.index[p], s, e) for p, _, s, e in self.m.ledgers.absences if p in self.index]
@@ -317,7 +320,8 @@ class Tracker:
         who, start, end = self._ab[:, 0].astype(int), self._ab[:, 1], self._ab[:, 2]
         return np.bincount(who, weights=np.clip(np.minimum(end, now) - start, 0.0, None), minlength=len(self.busy))
 
-    def utilisation(self) -> np.ndarray:
+    def _busy_present(self) -> tuple[np.ndarray, np.ndarray]:
+        """Hours busy and hours present per person since the start."""
         m = self.m
         ev = m.ledgers.events
         for _, _, res, _, start, end in ev[self._events:]:
@@ -329,9 +333,40 @@ class Tracker:
         for i, s in enumerate(m.staff):
             if s.job is not None:
                 busy[i] += m.now - s.job_start
-        present = m.now - self._absent_hours(m.now)
+        return busy, m.now - self._absent_hours(m.now)
+
+    @staticmethod
+    def _ratio(busy: np.ndarray, present: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(present > 1e-9, busy / np.maximum(present, 1e-9), np.nan)
+
+    def utilisation(self) -> np.ndarray:
+        """Busy over present per person since the start of the run."""
+        return self._ratio(*self._busy_present())
+
+    def _halts(self) -> tuple[int, float]:
+        m = self.m
+        open_halts = [q for q in m.queues.values() if q.halt_start is not None]
+        return (len(m.ledgers.halts) + len(open_halts),
+                sum(h[4] for h in m.ledgers.halts) + sum(m.now - q.halt_start for q in open_halts))
+
+    def set_base(self) -> None:
+        """From now on the compared numbers count from here (the end of the warm-up)."""
+        self.measures()  # take in the day's completions first
+        busy, present = self._busy_present()
+        halts, hours = self._halts()
+        self.base = {"arrived": self.m._arr_i, "done": self._done, "sum": dict(self._sum), "busy": busy,
+                     "present": present, "halts": halts, "halt_hours": hours}
+
+    @staticmethod
+    def _spread(u: np.ndarray) -> dict:
+        u = u[~np.isnan(u)]
+        nan = float("nan")
+        if not len(u):
+            return {"util_mean": nan, "util_cv": nan, "util_gini": nan, "idle_share": nan, "overloaded_share": nan}
+        um = float(u.mean())
+        return {"util_mean": um, "util_cv": float(u.std() / um) if um > 0 else nan, "util_gini": gini(u),
+                "idle_share": float((u < IDLE_BELOW).mean()), "overloaded_share": float((u > OVERLOADED_ABOVE).mean())}
 
     def measures(self) -> dict:
         m = self.m
@@ -342,36 +377,38 @@ class Tracker:
         self._sum["cycle"] += float(cycle.sum())
         self._sum["steps"] += int(rows["work_steps"].sum() + rows["coordination_steps"].sum() + rows["approval_levels"].sum())
         self._sum["handoffs"] += int(rows["handoffs"].sum())
-        self._done = n = self._done + len(rows)
-        recent = np.asarray(self._cycle)[np.asarray(self._completion) >= m.now - WINDOW_DAYS * m.hpd] if n else np.array([])
-        open_halts = [q for q in m.queues.values() if q.halt_start is not None]
-        util = self.utilisation()
-        u = util[~np.isnan(util)]
-        um = float(u.mean()) if len(u) else float("nan")
+        self._done = self._done + len(rows)
+        recent = (np.asarray(self._cycle)[np.asarray(self._completion) >= m.now - WINDOW_DAYS * m.hpd]
+                  if self._done else np.array([]))
+        busy, present = self._busy_present()
+        halts, hours = self._halts()
+        everything = self._spread(self._ratio(busy, present))
+        b = self.base or {"arrived": 0, "done": 0, "sum": {k: 0.0 for k in self._sum}, "busy": 0.0, "present": 0.0,
+                          "halts": 0, "halt_hours": 0.0}
+        n = self._done - b["done"]
+        sums = {k: self._sum[k] - b["sum"][k] for k in self._sum}
         nan = float("nan")
         return {
             "day": m.day,
-            "arrived": m._arr_i,
+            "arrived": m._arr_i - b["arrived"],
             "completed": n,
             "wip": m.wip,
-            "cycle_days": self._sum["cycle"] / n if n else nan,
+            "cycle_days": sums["cycle"] / n if n else nan,
             "cycle_days_recent": float(recent.mean()) if len(recent) else nan,
-            "steps_per_task": self._sum["steps"] / n if n else nan,
-            "handoffs_per_task": self._sum["handoffs"] / n if n else nan,
-            "halts": len(m.ledgers.halts) + len(open_halts),
-            "halt_hours": sum(h[4] for h in m.ledgers.halts) + sum(m.now - q.halt_start for q in open_halts),
-            "util_mean": um,
-            "util_cv": float(u.std() / um) if len(u) and um > 0 else nan,
-            "util_gini": gini(u) if len(u) else nan,
-            "idle_share": float((u < IDLE_BELOW).mean()) if len(u) else nan,
-            "overloaded_share": float((u > OVERLOADED_ABOVE).mean()) if len(u) else nan,
+            "steps_per_task": sums["steps"] / n if n else nan,
+            "handoffs_per_task": sums["handoffs"] / n if n else nan,
+            "halts": halts - b["halts"],
+            "halt_hours": hours - b["halt_hours"],
+            **self._spread(self._ratio(busy - b["busy"], present - b["present"])),
             "trays": sum(len(l.tray) for l in m.leaders.values()),
+            "halts_all": halts,
+            "util_cv_all": everything["util_cv"],
         }
 
 
 MEASURES = ("day", "arrived", "completed", "wip", "cycle_days", "cycle_days_recent", "steps_per_task",
             "handoffs_per_task", "halts", "halt_hours", "util_mean", "util_cv", "util_gini", "idle_share",
-            "overloaded_share", "trays")
+            "overloaded_share", "trays", "halts_all", "util_cv_all")
 
 
 class PairModel(mesa.Model):
@@ -405,6 +442,8 @@ class PairModel(mesa.Model):
                 self.notes.append(("note_structure", {"asked": echo(asked), "scenario": self.scenario_name,
                                                       "used": defaults[side]}))
         self.structure_names = chosen
+        if chosen["A"] == chosen["B"]:
+            self.notes.append(("note_same_structure", {}))
         general, size = scenario_overrides(base, absence=absence, workload=workload, coord_steps=coord_steps,
                                            section_size=section_size)
         if abs(section_size - 1.0) > 1e-12 and not size:
@@ -461,6 +500,8 @@ class PairModel(mesa.Model):
     def step(self):
         for side in SIDES:
             self.models[side].step()
+            if self.day == self.warmup_days:  # the compared numbers start here, as the run's summary does
+                self.trackers[side].set_base()
             self.measures[side] = self.trackers[side].measures()
         self.datacollector.collect(self)
         self.running = any(m.running for m in self.models.values())

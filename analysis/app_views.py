@@ -11,6 +11,7 @@ blindness): busy ● filled, idle ○ hollow, absent ✕; a halted section is ha
 from __future__ import annotations
 
 import math
+import re
 from html import escape
 
 import numpy as np
@@ -25,7 +26,8 @@ BUSY, HALT, MUTED = "#0072B2", "#D55E00", "#6b6b6b"
 BODY_TINTS = ("#f4f7fb", "#fbf6ee", "#f1f8f1", "#f7f1f8", "#f6f6f6")
 
 # measures of the numbers table: (label key, measure key, better when: "lower" / "higher" / None)
-NUMBER_ROWS = (("tasks_arrived", "arrived", None), ("tasks_completed", "completed", "higher"),
+# (completed has no verdict: with the same arrivals it says what tasks in progress says)
+NUMBER_ROWS = (("tasks_arrived", "arrived", None), ("tasks_completed", "completed", None),
                ("wip", "wip", "lower"), ("mean_cycle_days", "cycle_days", "lower"),
                ("steps_per_task", "steps_per_task", "lower"), ("handoffs_per_task", "handoffs_per_task", "lower"),
                ("halts_total", "halts", "lower"), ("halt_hours", "halt_hours", "lower"),
@@ -35,7 +37,8 @@ NUMBER_ROWS = (("tasks_arrived", "arrived", None), ("tasks_completed", "complete
 # a B − A difference smaller than this share of the larger value is "about the same" (assumption: 2 %,
 # below what a class would read as a difference on a live counter)
 SAME_WITHIN = 0.02
-TRENDS = (("cycle_days_recent", "trend_cycle"), ("halts", "trend_halts"), ("util_cv", "trend_cv"))
+# the curves count from day 0 (the warm-up shaded); the table from the end of the warm-up
+TRENDS = (("cycle_days_recent", "trend_cycle"), ("halts_all", "trend_halts"), ("util_cv_all", "trend_cv"))
 DENSE_ABOVE = 24  # sections: above this a chart draws compact cells (no nameplate line, the queue as a number)
 CHECK_NOTES = ("note_scenario", "note_choice", "note_number", "note_finite", "note_range", "note_whole")
 
@@ -46,7 +49,7 @@ def fmt(key: str, v) -> str:
         return "–"
     if key in ("util_mean", "idle_share", "overloaded_share"):
         return f"{100 * v:.0f}%"
-    if key in ("cycle_days", "cycle_days_recent", "steps_per_task", "handoffs_per_task", "util_cv"):
+    if key in ("cycle_days", "cycle_days_recent", "steps_per_task", "handoffs_per_task", "util_cv", "util_cv_all"):
         return f"{v:.2f}"
     if key == "halt_hours":
         return f"{v:.0f}"
@@ -214,7 +217,8 @@ def org_chart_html(pair: PairModel, side: str, lang: str = DEFAULT_LANGUAGE) -> 
     # a body's leaders sit on its frame; the others (above the bodies, or one body) in the top strip
     placed = {g["bodies"][0].id: _body_leaders(g["bodies"][0]) for g in groups if g["kind"] == "body"}
     shown = {lid for ids in placed.values() for lid in ids}
-    rest = [lid for lid in model.leaders if lid not in shown]
+    holding = set(levels) | {lid for b in st.bodies for lid in b.in_charge}  # a leader whose posts a reform cut is not drawn
+    rest = [lid for lid in model.leaders if lid not in shown and lid in holding]
     if rest:
         parts.append(f'<div class="strip leaders"><span class="strip-label">{escape(t("leaders", lang))}</span>'
                      f'{"".join(chip(lid) for lid in rest)}</div>')
@@ -288,7 +292,7 @@ def trends_html(pair: PairModel, lang: str = DEFAULT_LANGUAGE) -> str:
     for key, label in TRENDS:
         cols = {s: df[f"{key}_{s}"].to_numpy(dtype=float) for s in SIDES}
         xs = df["day_A"].to_numpy(dtype=float)
-        top = max([1.0 if key == "halts" else 0.0, *[float(np.nanmax(v)) for v in cols.values() if np.isfinite(v).any()]])
+        top = max([1.0 if key == "halts_all" else 0.0, *[float(np.nanmax(v)) for v in cols.values() if np.isfinite(v).any()]])
         top = top * 1.1 if top > 0 else 1.0
         lines = "".join(_polyline(xs, cols[s], x_max, top, s) for s in SIDES)
         now = {s: fmt(key, pair.measures[s][key]) for s in SIDES}
@@ -312,27 +316,31 @@ def trends_html(pair: PairModel, lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 # ---- numbers -----------------------------------------------------------------------------------
-def compare_mark(better: str | None, a, b, lang: str) -> tuple[str, str]:
+def compare_mark(better: str | None, a, b, lang: str, key: str | None = None) -> tuple[str, str]:
     """(css class, text) saying whether B is better or worse than A on a measure: a word and a symbol,
-    not only a colour."""
+    not only a colour. A difference the table shows as zero, or within SAME_WITHIN, is "same"."""
     if better is None or a is None or b is None or any(isinstance(v, float) and math.isnan(v) for v in (a, b)):
         return "neutral", ""
     scale = max(abs(a), abs(b))
-    if scale == 0 or abs(b - a) <= SAME_WITHIN * scale:
+    shown_zero = key is not None and not re.search(r"[1-9]", _diff(key, a, b))
+    if scale == 0 or shown_zero or abs(b - a) <= SAME_WITHIN * scale:
         return "same", "≈ " + t("same", lang)
     good = (b < a) if better == "lower" else (b > a)
     return ("better", "✓ " + t("better", lang)) if good else ("worse", "✗ " + t("worse", lang))
 
 
 def _diff(key: str, a, b) -> str:
+    """B − A as the table shows it; a difference that rounds to nothing is 0, never -0."""
     if a is None or b is None or any(isinstance(v, float) and math.isnan(v) for v in (a, b)):
         return "–"
     d = b - a
     if key in ("util_mean", "idle_share", "overloaded_share"):
-        return f"{100 * d:+.0f} pt"
-    if key in ("cycle_days", "steps_per_task", "handoffs_per_task", "util_cv"):
-        return f"{d:+.2f}"
-    return f"{d:+.0f}"
+        text, unit = f"{100 * d:+.0f}", " pt"
+    elif key in ("cycle_days", "steps_per_task", "handoffs_per_task", "util_cv"):
+        text, unit = f"{d:+.2f}", ""
+    else:
+        text, unit = f"{d:+.0f}", ""
+    return ("0" if not re.search(r"[1-9]", text) else text) + unit
 
 
 def numbers_html(pair: PairModel, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -343,12 +351,15 @@ def numbers_html(pair: PairModel, lang: str = DEFAULT_LANGUAGE) -> str:
             + f'<th>{escape(t("b_minus_a", lang))}</th></tr>')
     rows = []
     for label_key, key, better in NUMBER_ROWS:
-        cls, mark = compare_mark(better, ma[key], mb[key], lang)
+        cls, mark = compare_mark(better, ma[key], mb[key], lang, key)
         diff = _diff(key, ma[key], mb[key]).replace(" pt", " " + t("points", lang))
         rows.append(f'<tr><td>{escape(t(label_key, lang))}</td>'
                     + "".join(f'<td class="num" data-metric="{key}-{s}">{fmt(key, pair.measures[s][key])}</td>' for s in SIDES)
                     + f'<td class="num diff {cls}" data-diff="{key}">{escape(diff)} <span class="mark">{escape(mark)}</span></td></tr>')
-    return (f'<div class="pair-numbers" data-day="{pair.day}"><table>{head}{"".join(rows)}</table></div>')
+    warm = pair.warmup_days
+    since = (t("table_warmup", lang, days=warm) if pair.day < warm else t("table_since", lang, days=warm)) if warm else ""
+    caption = f'<div class="since">{escape(since)}</div>' if since else ""
+    return (f'<div class="pair-numbers" data-day="{pair.day}">{caption}<table>{head}{"".join(rows)}</table></div>')
 
 
 def status_html(pair: PairModel, lang: str = DEFAULT_LANGUAGE) -> str:

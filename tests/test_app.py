@@ -52,9 +52,14 @@ def test_measures_are_sane():
     for _ in range(40):
         p.step()
     for side in "AB":
-        m = p.measures[side]
-        assert m["completed"] + m["wip"] == m["arrived"]
-        assert m["completed"] == len(p.models[side].ledgers.task_rows())
+        m, tr, model = p.measures[side], p.trackers[side], p.models[side]
+        # the compared counts start at the end of the warm-up (day 20), as the run's summary does
+        base = tr.base
+        assert base is not None and p.warmup_days == 20
+        assert m["arrived"] == model._arr_i - base["arrived"] and m["completed"] == tr._done - base["done"]
+        assert tr._done + m["wip"] == model._arr_i
+        assert tr._done == len(model.ledgers.task_rows())
+        assert m["halts_all"] >= m["halts"] >= 0
         assert 0 < m["util_mean"] <= 1.0 + 1e-9 and m["util_cv"] > 0
         assert m["cycle_days"] > 0 and m["halts"] >= 0 and m["halt_hours"] >= 0
         assert 0 <= m["idle_share"] <= 1 and 0 <= m["overloaded_share"] <= 1

@@ -9,7 +9,7 @@ import pytest
 from analysis import app, app_model, app_views
 from analysis.app_model import PairModel
 from sim.errors import InputError
-from sim.i18n import LABELS, display
+from sim.i18n import LABELS, display, t
 from sim.scenario import SCENARIO_DIR
 
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -195,18 +195,26 @@ def test_upload_caps_the_model_size(monkeypatch):
 def test_receive_upload_takes_what_the_button_sends():
     """The button sends {name, size, data: base64} (data None when over the cap): checked again here."""
     try:
-        ok, line = app.receive_upload({"name": "mine.yaml", "size": len(FINANCE),
-                                       "data": base64.b64encode(FINANCE).decode()})
-        assert ok and line == "已载入 mine.yaml：2 个结构；按“重置”运行"
+        sent = {"name": "mine.yaml", "size": len(FINANCE), "data": base64.b64encode(FINANCE).decode()}
+        ok, note = app.receive_upload(sent)
+        assert ok and t(note[0], "zh", **note[1]) == "已载入 mine.yaml：2 个结构；按“重置”运行"
+        assert t(note[0], "en", **note[1]) == "Loaded mine.yaml: 2 structures; press Reset to run it"
         assert app.INPUTS.value["scenario"] == app_model.UPLOADED and app.UPLOAD.value[1] == "mine.yaml"
         pair = app.build(app.INPUTS.value)
-        assert pair.scenario_name == app_model.UPLOADED
+        assert pair.scenario_name == app_model.UPLOADED and app.pending(pair, app.INPUTS.value) == []
+        assert app.receive_upload(sent)[0]  # the very same file again: nothing new to apply
+        assert app.pending(pair, app.INPUTS.value) == []
+        edited = FINANCE.replace(b"horizon_days: 250", b"horizon_days: 200")
+        assert app.receive_upload({**sent, "data": base64.b64encode(edited).decode()})[0]
+        assert app.pending(pair, app.INPUTS.value) == ["scenario"]  # the edited file is not running yet
         pair.release()
         for bad in ({"name": "big.yaml", "size": 10**9, "data": None}, {"name": "x.yaml", "size": 4, "data": "%%%"},
                     "not a dict", {"name": "x.yaml", "size": "4", "data": "eDo="},
                     {"name": "x.yaml", "size": 4, "data": base64.b64encode(b"x: [").decode()}):
-            ok, line = app.receive_upload(bad)
-            assert not ok and "\n" not in line and len(line) <= 200, line
+            ok, note = app.receive_upload(bad)
+            line = t(note[0], "zh", **note[1])
+            assert not ok and "\n" not in line and len(line) <= 220 and line.startswith("无法载入") or \
+                note[0] == "upload_bad", line
     finally:
         app.UPLOAD.set(None)
         app.INPUTS.set(dict(app_model.DEFAULTS))
@@ -237,3 +245,16 @@ def test_things_to_notice_panel_for_every_scenario(scenario):
             assert not english_words(visible_text(html))
     generic = app_views.lesson_html(lessons.lesson(app_model.UPLOADED, "a", "b", "zh"), "zh")
     assert 'data-generic="1"' in generic and not english_words(visible_text(generic))
+
+
+def test_same_structure_on_both_sides_is_said():
+    p = PairModel(scenario="finance_bureau", structure_a="merged", structure_b="merged", days=1)
+    assert ("note_same_structure", {}) in p.notes
+    assert "A 与 B 是同一个结构" in app_views.settings_html(p, "zh")
+
+
+def test_a_difference_shown_as_zero_is_the_same():
+    assert app_views._diff("halt_hours", 4.3, 4.1) == "0"
+    assert app_views.compare_mark("lower", 4.3, 4.1, "en", "halt_hours") == ("same", "≈ same")
+    assert app_views._diff("idle_share", 0.101, 0.099) == "0 pt"
+    assert app_views._diff("cycle_days", 1.0, 0.75) == "-0.25"
