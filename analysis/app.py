@@ -59,6 +59,22 @@ UPLOAD = solara.reactive(None)  # (parsed scenario, file name) of this session's
 UPLOAD_NOTE = solara.reactive(None)  # (ok, (i18n key, fields)) about the last upload, shown in the page's language
 REFUSED = solara.reactive(None)  # the last value the page sent that the server refused
 FRAME = solara.reactive(0)  # bumped after each step: the views redraw
+SESSION_PAIR = solara.reactive(None)  # the pair this session runs, released when the session closes
+
+
+def _session_started():
+    """When a browser session's kernel closes (Solara culls it a while after the tab goes), release the
+    pair it was running: Mesa 3.3 keeps every model alive in Agent._ids until released."""
+    def closed():
+        pair = SESSION_PAIR.value
+        if pair is not None:
+            pair.release()
+            SESSION_PAIR.set(None)
+            print("app: a session closed; its models were released", file=sys.stderr)
+    return closed
+
+
+solara.lab.on_kernel_start(_session_started)
 
 
 def scenario_of(name: str):
@@ -75,6 +91,7 @@ def build(inputs: dict) -> PairModel:
     pair.lock = threading.RLock()  # the play thread steps while the page may be drawing
     pair.inputs = dict(inputs)
     pair.upload = up if pair.scenario_name == UPLOADED else None
+    SESSION_PAIR.set(pair)
     return pair
 
 

@@ -258,3 +258,15 @@ def test_a_difference_shown_as_zero_is_the_same():
     assert app_views.compare_mark("lower", 4.3, 4.1, "en", "halt_hours") == ("same", "≈ same")
     assert app_views._diff("idle_share", 0.101, 0.099) == "0 pt"
     assert app_views._diff("cycle_days", 1.0, 0.75) == "-0.25"
+
+
+def test_a_closed_session_releases_its_models():
+    """Mesa 3.3 keeps every model in Agent._ids: the pair a browser session ran is released when the
+    session's kernel closes (solara.lab.on_kernel_start's cleanup)."""
+    from mesa.agent import Agent
+    closed = app._session_started()
+    pair = app.build(dict(app_model.DEFAULTS))
+    assert app.SESSION_PAIR.value is pair and pair.models["A"] in Agent._ids
+    closed()
+    assert app.SESSION_PAIR.value is None
+    assert pair.models["A"] not in Agent._ids and pair.models["B"] not in Agent._ids and pair not in Agent._ids
