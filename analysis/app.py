@@ -78,10 +78,11 @@ solara.lab.on_kernel_start(_session_started)
 
 
 def scenario_of(name: str):
-    """The scenario behind a menu value: an embedded one or this session's upload."""
+    """The scenario behind a menu value: an embedded one or this session's upload (the first embedded
+    one if neither: the menus always offer something)."""
     if name == UPLOADED and UPLOAD.value is not None:
         return UPLOAD.value[0]
-    return CATALOGUE[name]
+    return CATALOGUE.get(name) or CATALOGUE[SCENARIOS[0]]
 
 
 def build(inputs: dict) -> PairModel:
@@ -363,19 +364,19 @@ def Controls(model: solara.Reactive, playing: solara.Reactive):
 def ModelInputs(pair: PairModel):
     lang = LANG.value
     values = INPUTS.value
-    applied = getattr(pair, "inputs", values)
+    changed = set(pending(pair, values))
     items = [(name, display(sc, lang)) for name, sc in CATALOGUE.items()]
     if UPLOAD.value is not None:
         items.append((UPLOADED, t("uploaded_item", lang, name=display(UPLOAD.value[0], lang))))
     CheckedSelect("scenario", t("scenario", lang), items, values["scenario"], _set_input("scenario"),
-                  changed="scenario" in pending(pair, values))
-    sc = scenario_of(values["scenario"]) if values["scenario"] in CATALOGUE or UPLOAD.value else CATALOGUE[SCENARIOS[0]]
+                  changed="scenario" in changed)
+    sc = scenario_of(values["scenario"])
     structures = [(s, display(sc.structures[s], lang)) for s in structure_choices(sc)]
     for side in ("a", "b"):
         key = f"structure_{side}"
-        CheckedSelect(key, t(key, lang), structures, values[key], _set_input(key), changed=values[key] != applied.get(key))
+        CheckedSelect(key, t(key, lang), structures, values[key], _set_input(key), changed=key in changed)
     for key in SLIDERS:
-        CheckedSlider(key, t(key, lang), values[key], _set_input(key), changed=values[key] != applied.get(key))
+        CheckedSlider(key, t(key, lang), values[key], _set_input(key), changed=key in changed)
 
 
 @solara.component
@@ -384,7 +385,7 @@ def Views(pair: PairModel):
     FRAME.value  # noqa: B018 - subscribe: a step bumps it
     lang = LANG.value
     with pair.lock:
-        html = views.page_html(pair, lang)
+        html = views.main_html(pair, lang)  # the status is the top bar's own component
         a, b = pair.structure_names["A"], pair.structure_names["B"]
         lesson = lessons.lesson(pair.scenario_name, a, b, lang)
     big = max(len(pair.models[s].section_info) for s in ("A", "B")) > views.DENSE_ABOVE

@@ -138,7 +138,7 @@ SLIDERS = {
 CONTROLS = {
     "speed": dict(min=1, max=25, step=1, kind=int, fallback=5),
 }
-FRAMES_PER_SECOND = 10
+FRAMES_PER_SECOND = 10  # assumption: ten redraws a second read as smooth motion and leave the browser idle time
 RANGES = {**SLIDERS, **CONTROLS}
 SLACK = 1e-9  # a slider step arrives as 1.5000000000000002: within SLACK of a bound is on it
 MAX_ECHO = 40  # characters of a rejected value repeated in a message
@@ -383,7 +383,9 @@ class Tracker:
         busy, present = self._busy_present()
         halts, hours = self._halts()
         everything = self._spread(self._ratio(busy, present))
-        b = self.base or {"arrived": 0, "done": 0, "sum": {k: 0.0 for k in self._sum}, "busy": 0.0, "present": 0.0,
+        since = everything if self.base is None else self._spread(self._ratio(busy - self.base["busy"],
+                                                                                present - self.base["present"]))
+        b = self.base or {"arrived": 0, "done": 0, "sum": {k: 0.0 for k in self._sum},
                           "halts": 0, "halt_hours": 0.0}
         n = self._done - b["done"]
         sums = {k: self._sum[k] - b["sum"][k] for k in self._sum}
@@ -399,7 +401,7 @@ class Tracker:
             "handoffs_per_task": sums["handoffs"] / n if n else nan,
             "halts": halts - b["halts"],
             "halt_hours": hours - b["halt_hours"],
-            **self._spread(self._ratio(busy - b["busy"], present - b["present"])),
+            **since,
             "trays": sum(len(l.tray) for l in m.leaders.values()),
             "halts_all": halts,
             "util_cv_all": everything["util_cv"],

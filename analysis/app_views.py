@@ -81,10 +81,6 @@ def structure_label(sc, name: str, lang: str) -> str:
     return display(sc.structures[name], lang) if name in sc.structures else name
 
 
-def _body_label(body, lang: str) -> str:
-    return display(body, lang)
-
-
 def _level_label(level: str, lang: str) -> str:
     key = f"level_{level}"
     text = t(key, lang)
@@ -127,14 +123,14 @@ def _groups(structure, lang: str) -> list[dict]:
             members = [b for b in bodies if b.id in c.bodies]
             lead = next((b for b in bodies if b.id == c.lead), None)
             groups.append({"kind": "combo", "bodies": members,
-                           "label": t("combo_label", lang, lead=_body_label(lead, lang) if lead else c.lead,
+                           "label": t("combo_label", lang, lead=display(lead, lang) if lead else c.lead,
                                       n=len(members))})
         rest = [b for b in bodies if b.id not in in_combo]
         if rest:
             groups.append({"kind": "plain", "bodies": rest, "label": ""})
         return groups
     if len(bodies) > 1 and any(len(b.sections) > 1 for b in bodies):
-        return [{"kind": "body", "bodies": [b], "label": _body_label(b, lang)} for b in bodies]
+        return [{"kind": "body", "bodies": [b], "label": display(b, lang)} for b in bodies]
     return [{"kind": "plain", "bodies": list(bodies), "label": ""}]
 
 
@@ -209,7 +205,7 @@ def org_chart_html(pair: PairModel, side: str, lang: str = DEFAULT_LANGUAGE) -> 
         agent, leader = model.leaders.get(lid), st.leaders.get(lid)
         if agent is None or leader is None:
             return ""
-        extra = (f'<b class="badge">{escape(t("concurrent_head", lang, body=_body_label(concurrent[lid], lang)))}</b>'
+        extra = (f'<b class="badge">{escape(t("concurrent_head", lang, body=display(concurrent[lid], lang)))}</b>'
                  if lid in concurrent else "")
         return (f'<span class="leader {agent.state}" data-leader="{escape(lid)}">{escape(_leader_label(leader, levels.get(lid), lang))}'
                 f'<span class="tray">{escape(t("tray_n", lang, n=len(agent.tray)))}</span>{extra}</span>')
@@ -383,11 +379,16 @@ def settings_html(pair: PairModel, lang: str = DEFAULT_LANGUAGE) -> str:
     return f'<div class="pair-settings">{escape(t("in_effect", lang, **pair.settings))}{notes}</div>'
 
 
+def main_html(pair: PairModel, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The views of the page's main area a step redraws, by name."""
+    return {"org_A": org_chart_html(pair, "A", lang), "org_B": org_chart_html(pair, "B", lang),
+            "trends": trends_html(pair, lang), "numbers": numbers_html(pair, lang)}
+
+
 def page_html(pair: PairModel, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
-    """Every view a step redraws, by name (what the page and the timing script render)."""
-    return {"status": status_html(pair, lang), "org_A": org_chart_html(pair, "A", lang),
-            "org_B": org_chart_html(pair, "B", lang), "trends": trends_html(pair, lang),
-            "numbers": numbers_html(pair, lang)}
+    """Every view a step redraws, by name: the top bar's status and the main area (what the page and
+    the timing script render)."""
+    return {"status": status_html(pair, lang), **main_html(pair, lang)}
 
 
 def lesson_html(lesson: dict, lang: str = DEFAULT_LANGUAGE) -> str:

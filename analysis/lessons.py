@@ -32,7 +32,7 @@ import numpy as np
 
 import sim
 from sim.run import release
-from sim.scenario import absence_overrides
+from analysis.app_model import scenario_overrides
 
 LANGS = ("zh", "en")
 # the app's sliders a check may set (section size is left out: its overrides live in the app)
@@ -123,15 +123,10 @@ def _scenario(name: str) -> sim.Scenario:
 
 def overrides(sc: sim.Scenario, settings: dict) -> dict:
     """The app's slider values (absence multiplier, workload = load factor, coordination steps) as
-    ``Scenario.with_overrides`` paths, as the app applies them."""
-    out = {}
-    if "workload" in settings:
-        out["workload.load_factor"] = float(settings["workload"])
-    if "coord_steps" in settings:
-        out["params.handoff.section.steps"] = int(settings["coord_steps"])
-    if "absence" in settings and abs(settings["absence"] - 1.0) > 1e-12:
-        out.update(absence_overrides(sc, float(settings["absence"])))
-    return out
+    ``Scenario.with_overrides`` paths: the app's own translation (``analysis.app_model``)."""
+    general, _ = scenario_overrides(sc, absence=float(settings.get("absence", 1.0)), workload=settings.get("workload"),
+                                    coord_steps=settings.get("coord_steps"))
+    return general
 
 
 def _key(sc: sim.Scenario, settings: dict | None) -> tuple:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from experiments.benchmarks import bench_app
 
 
@@ -22,3 +24,13 @@ def test_server_side_prints_its_lines(capsys, tmp_path):
     fb = figures["server"]["finance_bureau"]
     assert fb["days_run"] == 3 and fb["step_redraw_ms"]["n"] == 3 and len(fb["per_day"]["step_ms"]) == 3
     assert fb["html_bytes"]["median"] > 0 and figures["browser"] is None
+
+
+@pytest.mark.parametrize("args", [["--days", "0"], ["--scenarios", "nope"], ["--lang", "fr"],
+                                  ["--json", "/nonexistent/dir/x.json"], ["--json", "."]])
+def test_bad_options_are_one_line_exit_2(args, capsys):
+    with pytest.raises(SystemExit) as e:
+        bench_app.main(args)
+    assert e.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "error:" in err and "Traceback" not in err

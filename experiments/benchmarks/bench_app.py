@@ -444,7 +444,7 @@ def main(argv=None) -> int:
     ap.add_argument("--steps", type=int, default=30, help="Step clicks timed in the browser (default 30)")
     ap.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), metavar="NAME",
                     help="embedded scenario names (default: finance_bureau huaibei_pilots)")
-    ap.add_argument("--lang", default=None, help="the views' language (default: the app's)")
+    ap.add_argument("--lang", default=None, choices=["zh", "en"], help="the views' language (default: the app's)")
     ap.add_argument("--browser", action="store_true", help="also time the served app in Chromium")
     ap.add_argument("--max-speed", action="store_true",
                     help="in the browser, also Play at the speed slider's maximum (set by keyboard)")
@@ -459,6 +459,11 @@ def main(argv=None) -> int:
         ap.error(f"unknown scenario(s) {', '.join(unknown)}; the app has: {', '.join(CATALOGUE)}")
     if a.days < 1 or a.steps < 1 or a.play_seconds <= 0:
         ap.error("--days and --steps must be at least 1, --play-seconds above 0")
+    if a.json:  # checked before a long run, so the figures are not lost at its end
+        out = Path(a.json)
+        if not out.parent.is_dir() or out.is_dir():
+            ap.error(f"--json {a.json}: no folder {out.parent} to write into" if not out.parent.is_dir()
+                     else f"--json {a.json}: is a folder, not a file name")
     lang = a.lang or DEFAULT_LANGUAGE
     mach = machine()
     print(f"Machine: {mach['cpus']} CPUs, load average {mach['load_1_5_15']} (1, 5, 15 min), Python {mach['python']}")
@@ -471,7 +476,13 @@ def main(argv=None) -> int:
         print("\nTargets:")
         print("\n".join(lines))
     if a.json:
-        Path(a.json).write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
+        try:
+            Path(a.json).write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
+        except OSError as e:
+            print(json.dumps(figures, ensure_ascii=False))  # the figures, not lost
+            print(f"bench_app.py: error: --json {a.json}: cannot write ({e.strerror}); the figures are printed above",
+                  file=sys.stderr)
+            return 2
         print(f"\nFigures written to {a.json}")
     return 0
 
